@@ -1,0 +1,81 @@
+import { type Brief } from './brief.schema';
+
+export const JOB_STATUSES = [
+  'queued',
+  'planning',
+  'generating',
+  'composing',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export type PartStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+
+export type Stage = 'planning' | 'generating' | 'composing';
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface SceneState {
+  index: number;
+  status: PartStatus;
+  progress: number;
+  durationSec: number;
+  chain: number;
+  seededFrom: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Storage key of the normalised clip, once generated. */
+  clipKey: string | null;
+}
+
+export interface MusicState {
+  status: PartStatus;
+  progress: number;
+}
+
+export type OutputType = 'video' | 'poster';
+
+export interface StoredOutput {
+  type: OutputType;
+  key: string;
+  contentType: string;
+  width: number;
+  height: number;
+  durationSec: number | null;
+}
+
+export interface Backends {
+  planner: string;
+  video: string;
+  music: string;
+}
+
+/** The job row: the single source of truth for a job's state. */
+export interface Job {
+  tenantId: string;
+  id: string;
+  status: JobStatus;
+  progress: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  brief: Brief;
+  scenes: SceneState[];
+  music: MusicState;
+  outputs: StoredOutput[];
+  error: JobError | null;
+  /** When each stage started and finished, for the job view and the benchmark's split. */
+  stages: Partial<Record<Stage, { startedAt: string; finishedAt: string | null }>>;
+  backends: Backends | null;
+  cancelRequested: boolean;
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}

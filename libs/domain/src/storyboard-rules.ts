@@ -1,0 +1,48 @@
+import { type Brief } from './brief.schema';
+import { type Storyboard, MAX_SCENE_SEC, MIN_SCENE_SEC } from './storyboard.schema';
+import { type Problem } from './validation';
+
+/** The fair-balance text a brief's compliance block implies; every item appears verbatim. */
+export function complianceText(brief: Brief): string | null {
+  const c = brief.compliance;
+  if (!c) return null;
+  const parts: string[] = [];
+  if (c.sideEffects?.length) parts.push(`Side effects may include ${c.sideEffects.join(', ')}.`);
+  if (c.dosage) parts.push(c.dosage);
+  if (c.disclaimer) parts.push(c.disclaimer);
+  return parts.length ? parts.join(' ') : null;
+}
+
+/**
+ * Rules a stored storyboard must obey whoever wrote it (template, LLM or a person): it fits the
+ * brief's length and format, scenes stay within bounds, and compliance and call to action survive.
+ */
+export function checkStoryboardAgainstBrief(storyboard: Storyboard, brief: Brief): Problem[] {
+  const problems: Problem[] = [];
+  const add = (field: string, reason: string) => problems.push({ field, reason });
+
+  if (storyboard.aspectRatio !== brief.aspectRatio) add('aspectRatio', `must be the brief's ${brief.aspectRatio}`);
+  if (storyboard.durationSec !== brief.durationSec) add('durationSec', `must be the brief's ${brief.durationSec}`);
+  const sum = storyboard.scenes.reduce((s, x) => s + x.durationSec, 0);
+  if (sum !== brief.durationSec) add('scenes', `durations sum to ${sum}s, not ${brief.durationSec}s`);
+  storyboard.scenes.forEach((scene, i) => {
+    if (scene.index !== i) add(`scenes.${i}.index`, `must be ${i}`);
+    if (scene.durationSec < MIN_SCENE_SEC || scene.durationSec > MAX_SCENE_SEC) {
+      add(`scenes.${i}.durationSec`, `must be ${MIN_SCENE_SEC}-${MAX_SCENE_SEC}s`);
+    }
+  });
+  if (storyboard.scenes[0] && storyboard.scenes[0].transitionIn !== 'cut') add('scenes.0.transitionIn', 'must be cut');
+  const last = storyboard.scenes[storyboard.scenes.length - 1];
+  if (last && storyboard.endCard.durationSec > last.durationSec) {
+    add('endCard.durationSec', 'must fit inside the last scene');
+  }
+  if (brief.callToAction && !storyboard.endCard.callToAction.includes(brief.callToAction)) {
+    add('endCard.callToAction', "must contain the brief's call to action verbatim");
+  }
+  const required = [...(brief.compliance?.sideEffects ?? []), brief.compliance?.dosage, brief.compliance?.disclaimer];
+  for (const item of required) {
+    if (item && !storyboard.compliance?.text.includes(item)) add('compliance.text', `must contain "${item}" verbatim`);
+  }
+  if (storyboard.music.enabled !== brief.music.enabled) add('music.enabled', `must be ${brief.music.enabled}`);
+  return problems;
+}

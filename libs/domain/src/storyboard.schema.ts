@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ASPECT_RATIOS } from './brief.schema';
+
+export const TRANSITIONS = ['cut', 'continuous', 'crossfade'] as const;
+export type TransitionIn = (typeof TRANSITIONS)[number];
+
+export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down'] as const;
+export type CameraMove = (typeof CAMERA_MOVES)[number];
+
+/** Scene bounds: long enough to read a line of text, short enough for a video model to hold together. */
+export const MIN_SCENE_SEC = 2;
+export const MAX_SCENE_SEC = 12;
+export const MAX_SCENES = 20;
+export const CROSSFADE_SEC = 0.5;
+
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #RRGGBB colour');
+
+export const storyboardSceneSchema = z
+  .object({
+    index: z.number().int().min(0),
+    beat: z.string().trim().min(1).max(40),
+    durationSec: z.number().int().min(MIN_SCENE_SEC).max(MAX_SCENE_SEC),
+    visualPrompt: z.string().trim().min(1).max(1500),
+    cameraMove: z.enum(CAMERA_MOVES),
+    onScreenText: z.string().max(200),
+    transitionIn: z.enum(TRANSITIONS),
+    palette: z.array(colour).min(2).max(5),
+  })
+  .strict();
+
+export const storyboardSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    aspectRatio: z.enum(ASPECT_RATIOS),
+    durationSec: z.number().int().positive(),
+    scenes: z.array(storyboardSceneSchema).min(1).max(MAX_SCENES),
+    music: z.object({ mood: z.string().trim().min(1).max(120), enabled: z.boolean() }).strict(),
+    endCard: z
+      .object({
+        headline: z.string().trim().min(1).max(120),
+        callToAction: z.string().max(200),
+        durationSec: z.number().min(1).max(10),
+      })
+      .strict(),
+    compliance: z
+      .object({ text: z.string().trim().min(1).max(4000) })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
+export type StoryboardScene = z.output<typeof storyboardSceneSchema>;
+export type Storyboard = z.output<typeof storyboardSchema>;
