@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const WORKER_QUEUE_NAMES = ['plan', 'scene', 'music', 'compose'] as const;
+export type WorkerQueueName = (typeof WORKER_QUEUE_NAMES)[number];
+
+/** Everything the apps read from the environment, parsed once at boot. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** api key -> tenant id */
+  apiKeys: ReadonlyMap<string, string>;
+  /** null: the embedded stack starts redis-server itself */
+  redisUrl: string | null;
+  queuePrefix: string;
+  dynamodb: { endpoint: string | null; table: string; region: string };
+  s3: { endpoint: string | null; bucket: string; region: string };
+  dataDir: string;
+  presignTtlSec: number;
+  worker: { queues: WorkerQueueName[]; concurrency: number };
+  openai: { apiKey: string | null; baseUrl: string | null; model: string };
+  sseHeartbeatMs: number;
+  /** libx264 preset of the final encode; preview jobs always use a fast one */
+  composePreset: 'veryfast' | 'medium';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => v || undefined)
+  .pipe(z.url().optional())
+  .optional();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  API_KEYS: z
+    .string()
+    .default('dev-key=demo')
+    .transform((raw, ctx) => {
+      const keys = new Map<string, string>();
+      for (const pair of raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [key, tenant, ...rest] = pair.split('=');
+        if (!key || !tenant || rest.length || !TENANT.test(tenant)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair.replace(/=.*/, '=…')}" is not key=tenant (tenant: letters, digits, _ or -)`,
+          });
+        } else keys.set(key, tenant);
+      }
+      if (!keys.size) ctx.addIssue({ code: 'custom', message: 'needs at least one key=tenant pair' });
+      return keys;
+    }),
+  REDIS_URL: optionalUrl,
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('reelsmith'),
+  DYNAMODB_ENDPOINT: optionalUrl,
+  DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+    .default('reelsmith-jobs'),
+  S3_ENDPOINT: optionalUrl,
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name')
+    .default('reelsmith-artifacts'),
+  AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  PRESIGN_TTL_SEC: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
+  WORKER_QUEUES: z
+    .string()
+    .default(WORKER_QUEUE_NAMES.join(','))
+    .transform((raw, ctx) => {
+      const names = raw
+        .split(',')
+        .map((q) => q.trim())
+        .filter(Boolean);
+      const bad = names.filter((q) => !(WORKER_QUEUE_NAMES as readonly string[]).includes(q));
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown queue(s) ${bad.join(', ')}; known: ${WORKER_QUEUE_NAMES.join(', ')}`,
+        });
+      return [...new Set(names)] as WorkerQueueName[];
+    }),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  OPENAI_API_KEY: z.string().trim().optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  COMPOSE_PRESET: z.enum(['veryfast', 'medium']).default('medium'),
+});
+
+/** Parses the environment; throws a ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    apiKeys: e.API_KEYS,
+    redisUrl: e.REDIS_URL ?? null,
+    queuePrefix: e.QUEUE_PREFIX,
+    dynamodb: { endpoint: e.DYNAMODB_ENDPOINT ?? null, table: e.DYNAMODB_TABLE, region: e.AWS_REGION },
+    s3: { endpoint: e.S3_ENDPOINT ?? null, bucket: e.S3_BUCKET, region: e.AWS_REGION },
+    dataDir: resolve(e.DATA_DIR),
+    presignTtlSec: e.PRESIGN_TTL_SEC,
+    worker: { queues: e.WORKER_QUEUES, concurrency: e.WORKER_CONCURRENCY },
+    openai: { apiKey: e.OPENAI_API_KEY || null, baseUrl: e.OPENAI_BASE_URL ?? null, model: e.OPENAI_MODEL },
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    composePreset: e.COMPOSE_PRESET,
+  };
+}
+
+/** The Redis the apps talk to: REDIS_URL, or the local default when running outside the embedded stack. */
+export function redisUrlOf(config: Pick<AppConfig, 'redisUrl'>): string {
+  return config.redisUrl ?? 'redis://127.0.0.1:6379';
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, redisUrlOf } from '@app/config';
+import { type JobStatus } from '@app/domain';
+import Redis from 'ioredis';
+import { Observable, share } from 'rxjs';
+
+/** "Read me again": the row is the truth, a notice only says it changed and to which version. */
+export interface JobChangeNotice {
+  tenantId: string;
+  id: string;
+  version: number;
+  status: JobStatus;
+}
+
+@Injectable()
+export class JobChangeNotifier implements OnModuleDestroy {
+  private readonly logger = new Logger(JobChangeNotifier.name);
+  private readonly channel: string;
+  private readonly url: string;
+  private publisher: Redis | null = null;
+  private subscriber: Redis | null = null;
+  /** One Redis subscription per process, shared by every watcher in it. */
+  readonly changes$: Observable<JobChangeNotice>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.channel = `${config.queuePrefix}:job-changes`;
+    this.url = redisUrlOf(config);
+    this.changes$ = new Observable<JobChangeNotice>((subscriber) => {
+      const redis = (this.subscriber ??= new Redis(this.url, { maxRetriesPerRequest: null, lazyConnect: false }));
+      const onMessage = (channel: string, message: string) => {
+        if (channel !== this.channel) return;
+        try {
+          subscriber.next(JSON.parse(message) as JobChangeNotice);
+        } catch {
+          this.logger.warn(`ignored a malformed notice on ${channel}`);
+        }
+      };
+      redis.on('message', onMessage);
+      redis.subscribe(this.channel).catch((error: unknown) => subscriber.error(error));
+      return () => {
+        redis.off('message', onMessage);
+        void redis.unsubscribe(this.channel).catch(() => undefined);
+      };
+    }).pipe(share());
+  }
+
+  async publish(notice: JobChangeNotice): Promise<void> {
+    this.publisher ??= new Redis(this.url, { maxRetriesPerRequest: 3 });
+    await this.publisher.publish(this.channel, JSON.stringify(notice));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)));
+  }
+}

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { createDynamoClient } from './dynamo.client';
+import { JobChangeNotifier } from './job-change.notifier';
+import { DYNAMO_CLIENT, JobRepository } from './job.repository';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DYNAMO_CLIENT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createDynamoClient(config.dynamodb),
+    },
+    JobChangeNotifier,
+    JobRepository,
+  ],
+  exports: [JobRepository, JobChangeNotifier, DYNAMO_CLIENT],
+})
+export class JobsModule {}

@@ -1,0 +1,24 @@
+import { ArtifactKeys } from './artifact-keys';
+
+describe(ArtifactKeys.name, () => {
+  it('lays out a job under its tenant', () => {
+    const keys = new ArtifactKeys('teamA', '01JABCDEFGHJKMNPQRSTVWXYZ0');
+    expect(keys.script).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/script.json');
+    expect(keys.clip(2)).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/clips/scene_2.mp4');
+    expect(keys.lastFrame(0)).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/frames/scene_0_last.png');
+    expect(keys.music).toMatch(/audio\/music\.m4a$/);
+    expect(keys.finalVideo).toMatch(/final\/output\.mp4$/);
+    expect(keys.poster).toMatch(/final\/poster\.jpg$/);
+  });
+
+  it.each(['..', '../other', 'a/b', '', 'x'.repeat(65), 'team A'])('rejects the unsafe segment %j', (bad) => {
+    expect(() => new ArtifactKeys(bad, 'job')).toThrow(RangeError);
+    expect(() => new ArtifactKeys('team', bad)).toThrow(RangeError);
+  });
+
+  it('rejects scene indexes that are not small whole numbers', () => {
+    const keys = new ArtifactKeys('t', 'j');
+    expect(() => keys.clip(-1)).toThrow(RangeError);
+    expect(() => keys.clip(1.5)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The key layout of a job's artifacts. Every segment is checked, because S3-compatible stores
+ * (s3rver among them) accept `..` and odd characters in keys: nothing user-supplied gets through
+ * unless it is a plain id.
+ */
+const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+
+function segment(value: string, what: string): string {
+  if (!SEGMENT.test(value)) throw new RangeError(`unsafe ${what} for a storage key: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function sceneNumber(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 999) throw new RangeError(`scene index out of range: ${n}`);
+  return n;
+}
+
+export class ArtifactKeys {
+  readonly prefix: string;
+
+  constructor(tenantId: string, jobId: string) {
+    this.prefix = `users/${segment(tenantId, 'tenant')}/jobs/${segment(jobId, 'job id')}`;
+  }
+
+  get script() {
+    return `${this.prefix}/script.json`;
+  }
+  clip(index: number) {
+    return `${this.prefix}/clips/scene_${sceneNumber(index)}.mp4`;
+  }
+  lastFrame(index: number) {
+    return `${this.prefix}/frames/scene_${sceneNumber(index)}_last.png`;
+  }
+  get music() {
+    return `${this.prefix}/audio/music.m4a`;
+  }
+  get finalVideo() {
+    return `${this.prefix}/final/output.mp4`;
+  }
+  get poster() {
+    return `${this.prefix}/final/poster.jpg`;
+  }
+}
