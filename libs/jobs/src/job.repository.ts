@@ -111,7 +111,7 @@ export class JobRepository {
       if (!canTransition(current.status, next.status)) throw new InvalidTransitionError(current.status, next.status);
       next.version = current.version + 1;
       next.updatedAt = new Date().toISOString();
-      next.progress = overallProgress(next);
+      next.progress = Math.max(current.progress, overallProgress(next));
       try {
         await this.db.send(
           new PutCommand({

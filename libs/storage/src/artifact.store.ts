@@ -31,6 +31,15 @@ export function createS3Client(opts: { endpoint: string | null; region: string }
   });
 }
 
+/** Creates the bucket when it does not exist yet (embedded stack and tests; deploy creates it in infra/). */
+export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
+
 /** Artifacts in S3: upload from files, download to files, metadata for reuse checks, presigned reads. */
 @Injectable()
 export class ArtifactStore {
@@ -43,14 +52,6 @@ export class ArtifactStore {
   ) {
     this.bucket = config.s3.bucket;
     this.presignTtlSec = config.presignTtlSec;
-  }
-
-  async ensureBucket(): Promise<void> {
-    try {
-      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
-    } catch {
-      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
-    }
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { FlowProducer, type Job, Queue, Worker } from 'bullmq';
+import { type Storyboard, type TransitionIn } from '@app/domain';
+import { deleteRedisPrefix, TEST_REDIS_URL } from '@app/testing';
+import { bullJobId, QueueName } from './job-catalog';
+import { buildJobFlow } from './job-flow.builder';
+import { redisOptionsFromUrl } from './redis-connection';
+
+const board = (transitions: TransitionIn[]): Pick<Storyboard, 'scenes' | 'music'> => ({
+  scenes: transitions.map((transitionIn, index) => ({
+    index,
+    beat: 'b',
+    durationSec: 3,
+    visualPrompt: 'p',
+    cameraMove: 'static',
+    onScreenText: '',
+    transitionIn,
+    palette: ['#000000', '#ffffff'],
+  })),
+  music: { mood: 'calm', enabled: true },
+});
+
+describe('job flow on Redis', () => {
+  const connection = redisOptionsFromUrl(TEST_REDIS_URL);
+  let prefix: string;
+  let workers: Worker[] = [];
+  let closers: Array<{ close(): Promise<void> }> = [];
+
+  beforeEach(() => {
+    prefix = `rs-flow-${randomBytes(5).toString('hex')}`;
+    workers = [];
+    closers = [];
+  });
+  afterEach(async () => {
+    await Promise.all([...workers, ...closers].map((w) => w.close()));
+    await deleteRedisPrefix(TEST_REDIS_URL, prefix);
+  });
+
+  const run = (queue: QueueName, fn: (job: Job) => Promise<unknown>, concurrency = 4) => {
+    const worker = new Worker(queue, fn, { connection, prefix, concurrency });
+    workers.push(worker);
+    return worker;
+  };
+
+  it('runs a chain in order, chains and music side by side, and compose last', async () => {
+    const spans = new Map<string, { start: number; end: number }>();
+    const timed = async (job: Job) => {
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, 300));
+      spans.set(job.id!, { start, end: Date.now() });
+    };
+    const composeDone = new Promise<void>((resolve) => {
+      run(QueueName.Compose, async (job) => {
+        await timed(job);
+        resolve();
+      });
+    });
+    run(QueueName.Scene, timed);
+    run(QueueName.Music, timed);
+    const flows = new FlowProducer({ connection, prefix });
+    closers.push(flows);
+    await flows.add(buildJobFlow({ tenantId: 't', jobId: 'J' }, board(['cut', 'continuous', 'cut'])));
+    await composeDone;
+
+    const s0 = spans.get(bullJobId.scene('J', 0))!;
+    const s1 = spans.get(bullJobId.scene('J', 1))!;
+    const s2 = spans.get(bullJobId.scene('J', 2))!;
+    const music = spans.get(bullJobId.music('J'))!;
+    const compose = spans.get(bullJobId.compose('J'))!;
+    expect(s1.start).toBeGreaterThanOrEqual(s0.end); // continuous waits for its seed
+    expect(s2.start).toBeLessThan(s1.end); // a cut never waits
+    expect(music.start).toBeLessThan(s0.end); // music alongside the scenes
+    expect(compose.start).toBeGreaterThanOrEqual(Math.max(s1.end, s2.end, music.end));
+  });
+
+  it('fails the whole flow when a scene fails for good, leaving no parent waiting', async () => {
+    let attempts = 0;
+    run(QueueName.Scene, async (job) => {
+      if (job.data.sceneIndex === 0) {
+        attempts++;
+        throw new Error('generator exploded');
+      }
+    });
+    run(QueueName.Music, async () => undefined);
+    const composeRan = jest.fn();
+    run(QueueName.Compose, async () => composeRan());
+    const flows = new FlowProducer({ connection, prefix });
+    closers.push(flows);
+    await flows.add(buildJobFlow({ tenantId: 't', jobId: 'F' }, board(['cut', 'continuous', 'cut'])));
+
+    const composeQueue = new Queue(QueueName.Compose, { connection, prefix });
+    closers.push(composeQueue);
+    const deadline = Date.now() + 30_000;
+    let state = '';
+    while (Date.now() < deadline) {
+      state = await (await composeQueue.getJob(bullJobId.compose('F')))!.getState();
+      if (state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(state).toBe('failed');
+    expect(attempts).toBe(3); // retried with backoff before giving up
+    expect(composeRan).not.toHaveBeenCalled();
+    const sceneQueue = new Queue(QueueName.Scene, { connection, prefix });
+    closers.push(sceneQueue);
+    expect(await (await sceneQueue.getJob(bullJobId.scene('F', 1)))!.getState()).toBe('failed');
+  }, 45_000);
+});
