@@ -42,8 +42,9 @@ export const storyboardSchema = z
         durationSec: z.number().min(1).max(10),
       })
       .strict(),
+    // Room for every compliance item a valid brief can carry (30 x 200 + 500 + 1000), verbatim.
     compliance: z
-      .object({ text: z.string().trim().min(1).max(4000) })
+      .object({ text: z.string().trim().min(1).max(8000) })
       .strict()
       .nullable(),
   })

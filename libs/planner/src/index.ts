@@ -1,0 +1,3 @@
+export * from './storyboard-planner.port';
+export * from './template.planner';
+export * from './planner.module';
