@@ -21,6 +21,10 @@ export const S3_CLIENT = Symbol('S3_CLIENT');
 export function createS3Client(opts: { endpoint: string | null; region: string }): S3Client {
   return new S3Client({
     region: opts.region,
+    // Checksums only where S3 requires them: the default streams uploads as aws-chunked with
+    // trailers, which S3-compatible stores such as s3rver save verbatim, framing and all.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(opts.endpoint
       ? {
           endpoint: opts.endpoint,
