@@ -45,8 +45,16 @@ export class JobChangeNotifier implements OnModuleDestroy {
   }
 
   async publish(notice: JobChangeNotice): Promise<void> {
-    this.publisher ??= new Redis(this.url, { maxRetriesPerRequest: 3 });
-    await this.publisher.publish(this.channel, JSON.stringify(notice));
+    await this.connection().publish(this.channel, JSON.stringify(notice));
+  }
+
+  /** Reachability of the Redis that carries notices and queues (health). */
+  async ping(): Promise<void> {
+    await this.connection().ping();
+  }
+
+  private connection(): Redis {
+    return (this.publisher ??= new Redis(this.url, { maxRetriesPerRequest: 1 }));
   }
 
   async onModuleDestroy(): Promise<void> {

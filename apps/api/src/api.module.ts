@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { GenerationModule } from '@app/generation';
+import { JobsModule } from '@app/jobs';
+import { PipelineModule } from '@app/pipeline';
+import { PlannerModule } from '@app/planner';
+import { StorageModule } from '@app/storage';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { GlobalExceptionFilter } from './common/global-exception.filter';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { JobEventsService } from './jobs/job-events.service';
+import { JobViews } from './jobs/job-view';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+
+@Module({})
+export class ApiModule {
+  static register(config: AppConfig) {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        JobsModule,
+        StorageModule,
+        PipelineModule,
+        PlannerModule,
+        GenerationModule,
+      ],
+      controllers: [JobsController, HealthController],
+      providers: [
+        JobsService,
+        JobViews,
+        JobEventsService,
+        HealthService,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { MUSIC_GENERATOR, type MusicGenerator, VIDEO_GENERATOR, type VideoGenerator } from '@app/generation';
+import { DYNAMO_CLIENT, JobChangeNotifier } from '@app/jobs';
+import { FfmpegRunner } from '@app/media';
+import { STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
+import { ArtifactStore } from '@app/storage';
+
+export interface ComponentHealth {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DYNAMO_CLIENT) private readonly dynamo: DynamoDBDocumentClient,
+    private readonly notifier: JobChangeNotifier,
+    private readonly store: ArtifactStore,
+    private readonly ffmpeg: FfmpegRunner,
+    @Inject(STORYBOARD_PLANNER) private readonly planner: StoryboardPlanner,
+    @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
+    @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
+  ) {}
+
+  async report() {
+    const [redis, dynamodb, s3, ffmpeg] = await Promise.all([
+      check(() => this.notifier.ping()),
+      check(
+        async () => void (await this.dynamo.send(new DescribeTableCommand({ TableName: this.config.dynamodb.table }))),
+      ),
+      check(() => this.store.ping()),
+      check(() =>
+        this.ffmpeg.run({
+          inputs: [{ path: 'anullsrc=r=8000:cl=mono', options: ['-f', 'lavfi'] }],
+          outputs: [{ path: '-', options: ['-t', '0.01', '-f', 'null'] }],
+        }),
+      ),
+    ]);
+    const components = { redis, dynamodb, s3, ffmpeg };
+    return {
+      status: Object.values(components).every((c) => c.ok) ? 'ok' : 'degraded',
+      components,
+      backends: {
+        planner: this.planner.name,
+        video: this.video.name,
+        music: this.music.name,
+        realVideoBackend: this.video.real,
+      },
+    };
+  }
+}
+
+async function check(probe: () => Promise<void>): Promise<ComponentHealth> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS))),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}

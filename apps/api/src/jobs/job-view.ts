@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { type Job } from '@app/domain';
+import { ArtifactStore } from '@app/storage';
+
+export interface JobView {
+  id: string;
+  status: Job['status'];
+  progress: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  brief: Job['brief'];
+  scenes: Array<Omit<Job['scenes'][number], 'clipKey'> & { clipUrl?: string }>;
+  music: Job['music'];
+  outputs: Array<{
+    type: string;
+    url: string;
+    contentType: string;
+    width: number;
+    height: number;
+    durationSec: number | null;
+  }>;
+  error: Job['error'];
+  stages: Job['stages'];
+  backends: Job['backends'];
+}
+
+/** The public shape of a job: the row, with artifact keys replaced by URLs presigned at read time. */
+@Injectable()
+export class JobViews {
+  constructor(private readonly store: ArtifactStore) {}
+
+  async of(job: Job): Promise<JobView> {
+    const scenes = await Promise.all(
+      job.scenes.map(async ({ clipKey, ...scene }) =>
+        scene.status === 'completed' && clipKey ? { ...scene, clipUrl: await this.store.presign(clipKey) } : scene,
+      ),
+    );
+    const outputs = await Promise.all(
+      job.outputs.map(async ({ key, ...output }) => ({ ...output, url: await this.store.presign(key) })),
+    );
+    return {
+      id: job.id,
+      status: job.status,
+      progress: job.progress,
+      version: job.version,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+      brief: job.brief,
+      scenes,
+      music: job.music,
+      outputs,
+      error: job.error,
+      stages: job.stages,
+      backends: job.backends,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { type Queue } from 'bullmq';
+import { AppError, type Brief, briefSchema, ErrorCodes, isTerminal, type Job, validateWith } from '@app/domain';
+import { isJobId, JobRepository, newJobId } from '@app/jobs';
+import { bullJobId, JobName, QueueName, STEP_OPTIONS } from '@app/pipeline';
+import { ValidationError } from '../common/global-exception.filter';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Submitting, reading, listing and cancelling a tenant's jobs. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly jobs: JobRepository,
+    @InjectQueue(QueueName.Plan) private readonly planQueue: Queue,
+  ) {}
+
+  /** Validates, writes the row (queued), enqueues planning. A repeated Idempotency-Key returns the first job. */
+  async submit(tenantId: string, body: unknown, idempotencyKey: string | undefined): Promise<Job> {
+    const problems = [];
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      problems.push({ field: 'Idempotency-Key', reason: 'must be 1-200 visible ASCII characters' });
+    }
+    const parsed = validateWith(briefSchema, body);
+    if (!parsed.ok) problems.push(...parsed.problems);
+    if (!parsed.ok || problems.length) throw new ValidationError(problems);
+    const brief = parsed.value;
+
+    let id = newJobId();
+    if (idempotencyKey) {
+      const requestHash = createHash('sha256').update(JSON.stringify(brief)).digest('hex');
+      const earlier = await this.jobs.claimIdempotencyKey(tenantId, idempotencyKey, { jobId: id, requestHash });
+      if (earlier) {
+        if (earlier.requestHash !== requestHash) {
+          throw new AppError(ErrorCodes.idempotencyMismatch, 'this Idempotency-Key was used with a different brief', {
+            status: 422,
+          });
+        }
+        const existing = await this.jobs.get(tenantId, earlier.jobId);
+        if (existing) return existing;
+        id = earlier.jobId; // the first request was interrupted before its row was written: finish it
+      }
+    }
+    const job = newJob(tenantId, id, brief);
+    await this.jobs.create(job);
+    await this.planQueue.add(
+      JobName.Plan,
+      { tenantId, jobId: id },
+      { ...STEP_OPTIONS[JobName.Plan], jobId: bullJobId.plan(id) },
+    );
+    return job;
+  }
+
+  /** A job of this tenant; another tenant's job is exactly as unknown as a missing one. */
+  async get(tenantId: string, id: string): Promise<Job> {
+    const job = isJobId(id) ? await this.jobs.get(tenantId, id) : null;
+    if (!job) throw new AppError(ErrorCodes.notFound, `job ${id} not found`, { status: 404 });
+    return job;
+  }
+
+  list(tenantId: string, limit: number, cursor: string | null) {
+    return this.jobs.list(tenantId, limit, cursor);
+  }
+
+  /** Marks the job cancelled; workers see the change and kill what they run for it. */
+  async cancel(tenantId: string, id: string): Promise<Job> {
+    const job = await this.get(tenantId, id);
+    if (isTerminal(job.status)) throw terminal(job);
+    try {
+      return await this.jobs.update(tenantId, id, (j) => {
+        j.status = 'cancelled';
+        j.cancelRequested = true;
+        for (const scene of j.scenes)
+          if (scene.status === 'pending' || scene.status === 'running') scene.status = 'cancelled';
+        if (j.music.status === 'pending' || j.music.status === 'running') j.music.status = 'cancelled';
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCodes.terminal) throw terminal(await this.get(tenantId, id));
+      throw error;
+    }
+  }
+}
+
+function terminal(job: Job): AppError {
+  return new AppError(ErrorCodes.terminal, `job ${job.id} is already ${job.status}`, { status: 409 });
+}
+
+function newJob(tenantId: string, id: string, brief: Brief): Job {
+  const now = new Date().toISOString();
+  return {
+    tenantId,
+    id,
+    status: 'queued',
+    progress: 0,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    brief,
+    scenes: [],
+    music: { status: brief.music.enabled ? 'pending' : 'skipped', progress: 0 },
+    outputs: [],
+    error: null,
+    stages: {},
+    backends: null,
+    cancelRequested: false,
+  };
+}

@@ -1,0 +1,56 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { type Queue } from 'bullmq';
+import { ErrorCodes } from '@app/domain';
+import { JobRepository } from '@app/jobs';
+import { bullJobId, JobName, QueueName, STEP_OPTIONS } from '@app/pipeline';
+import { JobSteps } from './job-steps.service';
+
+/**
+ * At boot, makes sure every job the table says is live has work in Redis: a crash between writing
+ * a row and enqueueing its next step (or a Redis that lost its data) must not leave a job stuck.
+ * Work that is present is left to BullMQ, which re-runs steps whose worker died (stalled jobs).
+ */
+@Injectable()
+export class RecoveryService {
+  private readonly logger = new Logger(RecoveryService.name);
+
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly steps: JobSteps,
+    @InjectQueue(QueueName.Plan) private readonly planQueue: Queue,
+    @InjectQueue(QueueName.Compose) private readonly composeQueue: Queue,
+  ) {}
+
+  async recover(): Promise<void> {
+    const active = await this.jobs.listActive();
+    for (const ref of active) {
+      const job = await this.jobs.get(ref.tenantId, ref.id);
+      if (!job) continue;
+      const jobRef = { tenantId: job.tenantId, jobId: job.id };
+      const plan = await this.planQueue.getJob(bullJobId.plan(job.id));
+      const compose = await this.composeQueue.getJob(bullJobId.compose(job.id));
+      const state = compose ? await compose.getState() : plan ? await plan.getState() : 'missing';
+      if (state === 'failed') {
+        const reason = (compose ?? plan)?.failedReason ?? 'a step failed';
+        await this.steps.fail(jobRef, ErrorCodes.interrupted, `recovered after a restart: ${reason}`);
+        this.logger.warn(`${job.id}: marked failed (its work had failed: ${reason})`);
+      } else if (state === 'missing' || (state === 'completed' && !compose)) {
+        // No work left in Redis for a live row: planning again is safe, every step reuses what is stored.
+        await plan?.remove().catch(() => undefined);
+        await this.planQueue.add(JobName.Plan, jobRef, {
+          ...STEP_OPTIONS[JobName.Plan],
+          jobId: bullJobId.plan(job.id),
+        });
+        this.logger.warn(`${job.id}: re-enqueued from ${job.status} (no work was left in Redis)`);
+      } else if (state === 'completed') {
+        await this.steps.fail(
+          jobRef,
+          ErrorCodes.interrupted,
+          'the job was interrupted after composing; submit it again',
+        );
+      }
+    }
+    this.logger.log(`recovery checked ${active.length} live job(s)`);
+  }
+}

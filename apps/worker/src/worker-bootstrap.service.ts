@@ -1,0 +1,54 @@
+import { WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { type Type } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { JobName, QUEUE_OF, QueueName } from '@app/pipeline';
+import { ComposeProcessor } from './processors/compose.processor';
+import { MusicProcessor } from './processors/music.processor';
+import { PlanProcessor } from './processors/plan.processor';
+import { SceneProcessor } from './processors/scene.processor';
+import { RecoveryService } from './recovery.service';
+
+/** Every queue's processor; WORKER_QUEUES picks which of them this process runs. */
+export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
+  [QueueName.Plan]: PlanProcessor,
+  [QueueName.Scene]: SceneProcessor,
+  [QueueName.Music]: MusicProcessor,
+  [QueueName.Compose]: ComposeProcessor,
+};
+
+/** Fails at boot when a job name has no processor (or two), rather than when its first job waits forever. */
+export function assertCatalogCovered(processors: Record<string, unknown>): void {
+  const problems: string[] = [];
+  for (const name of Object.values(JobName)) {
+    const handlers = Object.keys(processors).filter((queue) => queue === QUEUE_OF[name]);
+    if (handlers.length !== 1) problems.push(`job "${name}" has ${handlers.length} processors`);
+  }
+  if (problems.length) throw new Error(`job catalog is not covered: ${problems.join('; ')}`);
+}
+
+@Injectable()
+export class WorkerBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WorkerBootstrap.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
+    private readonly recovery: RecoveryService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    assertCatalogCovered(PROCESSORS);
+    const { queues, concurrency } = this.config.worker;
+    // The plan tier owns recovery: it is the one that can re-enqueue a job's first step.
+    if (queues.includes('plan')) await this.recovery.recover();
+    for (const queue of queues) {
+      const host = this.moduleRef.get(PROCESSORS[queue as QueueName], { strict: false });
+      host.worker.concurrency = concurrency;
+      host.worker.on('error', (error) => this.logger.error(`${queue} worker: ${error.message}`));
+      void host.worker.run();
+    }
+    this.logger.log(`serving ${queues.join(', ')} with concurrency ${concurrency}`);
+  }
+}

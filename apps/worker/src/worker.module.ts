@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { GenerationModule } from '@app/generation';
+import { JobsModule } from '@app/jobs';
+import { PipelineModule, type QueueName } from '@app/pipeline';
+import { PlannerModule } from '@app/planner';
+import { StorageModule } from '@app/storage';
+import { JobSteps } from './job-steps.service';
+import { RecoveryService } from './recovery.service';
+import { Storyboards } from './storyboards.service';
+import { PROCESSORS, WorkerBootstrap } from './worker-bootstrap.service';
+
+@Module({})
+export class WorkerModule {
+  /** Only the processors of WORKER_QUEUES are instantiated, so a scene tier never takes compose work. */
+  static register(config: AppConfig) {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        JobsModule,
+        StorageModule,
+        PipelineModule,
+        PlannerModule,
+        GenerationModule,
+      ],
+      providers: [
+        JobSteps,
+        Storyboards,
+        RecoveryService,
+        WorkerBootstrap,
+        ...config.worker.queues.map((queue) => PROCESSORS[queue as QueueName]),
+      ],
+    };
+  }
+}
