@@ -51,6 +51,6 @@ export class RecoveryService {
         );
       }
     }
-    this.logger.log(`recovery checked ${active.length} live job(s)`);
+    if (active.length) this.logger.log(`recovery checked ${active.length} live job(s)`);
   }
 }

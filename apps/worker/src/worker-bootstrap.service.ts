@@ -1,5 +1,5 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { type Type } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -28,9 +28,13 @@ export function assertCatalogCovered(processors: Record<string, unknown>): void 
   if (problems.length) throw new Error(`job catalog is not covered: ${problems.join('; ')}`);
 }
 
+/** How often the plan tier re-checks live jobs (a step BullMQ failed on its own, an API that died before enqueueing). */
+const RECOVERY_INTERVAL_MS = 30_000;
+
 @Injectable()
-export class WorkerBootstrap implements OnApplicationBootstrap {
+export class WorkerBootstrap implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerBootstrap.name);
+  private recoveryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,7 +46,13 @@ export class WorkerBootstrap implements OnApplicationBootstrap {
     assertCatalogCovered(PROCESSORS);
     const { queues, concurrency } = this.config.worker;
     // The plan tier owns recovery: it is the one that can re-enqueue a job's first step.
-    if (queues.includes('plan')) await this.recovery.recover();
+    if (queues.includes('plan')) {
+      await this.recovery.recover();
+      this.recoveryTimer = setInterval(() => {
+        this.recovery.recover().catch((error: Error) => this.logger.error(`recovery: ${error.message}`));
+      }, RECOVERY_INTERVAL_MS);
+      this.recoveryTimer.unref();
+    }
     for (const queue of queues) {
       const host = this.moduleRef.get(PROCESSORS[queue as QueueName], { strict: false });
       host.worker.concurrency = concurrency;
@@ -50,5 +60,9 @@ export class WorkerBootstrap implements OnApplicationBootstrap {
       void host.worker.run();
     }
     this.logger.log(`serving ${queues.join(', ')} with concurrency ${concurrency}`);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.recoveryTimer) clearInterval(this.recoveryTimer);
   }
 }

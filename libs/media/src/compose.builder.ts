@@ -1,6 +1,7 @@
 import { CROSSFADE_SEC, type OutputSpec, type TransitionIn } from '@app/domain';
 import { type FfmpegCommand } from './ffmpeg-command.types';
 import { escapeFilterValue, formatSeconds } from './filter-syntax.util';
+import { AAC_OUTPUT_OPTIONS } from './audio.builder';
 
 export interface ComposeClip {
   path: string;
@@ -131,14 +132,7 @@ export function buildComposeCommand(req: ComposeRequest): FfmpegCommand {
           'yuv420p',
           '-r',
           String(fps),
-          '-c:a',
-          'aac',
-          '-b:a',
-          '192k',
-          '-ar',
-          '48000',
-          '-ac',
-          '2',
+          ...AAC_OUTPUT_OPTIONS,
           '-movflags',
           '+faststart',
           '-t',
