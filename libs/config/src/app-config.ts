@@ -18,7 +18,7 @@ export interface AppConfig {
   dataDir: string;
   presignTtlSec: number;
   worker: { queues: WorkerQueueName[]; concurrency: number };
-  openai: { apiKey: string | null; baseUrl: string | null; model: string };
+  openai: { apiKey: string | null; baseUrl: string | null; model: string; timeoutMs: number; maxRetries: number };
   sseHeartbeatMs: number;
   /** libx264 preset of the final encode; preview jobs always use a fast one */
   composePreset: 'veryfast' | 'medium';
@@ -106,6 +106,8 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().trim().optional(),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   COMPOSE_PRESET: z.enum(['veryfast', 'medium']).default('medium'),
 });
@@ -128,7 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(e.DATA_DIR),
     presignTtlSec: e.PRESIGN_TTL_SEC,
     worker: { queues: e.WORKER_QUEUES, concurrency: e.WORKER_CONCURRENCY },
-    openai: { apiKey: e.OPENAI_API_KEY || null, baseUrl: e.OPENAI_BASE_URL ?? null, model: e.OPENAI_MODEL },
+    openai: {
+      apiKey: e.OPENAI_API_KEY || null,
+      baseUrl: e.OPENAI_BASE_URL ?? null,
+      model: e.OPENAI_MODEL,
+      timeoutMs: e.OPENAI_TIMEOUT_MS,
+      maxRetries: e.OPENAI_MAX_RETRIES,
+    },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     composePreset: e.COMPOSE_PRESET,
   };

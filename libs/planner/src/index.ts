@@ -1,3 +1,6 @@
 export * from './storyboard-planner.port';
 export * from './template.planner';
+export * from './openai.planner';
+export * from './storyboard-rules.enforcer';
+export * from './llm/llm-json.client';
 export * from './planner.module';

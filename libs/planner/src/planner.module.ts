@@ -1,10 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { LlmJsonClient } from './llm/llm-json.client';
+import { OpenAiPlanner } from './openai.planner';
 import { STORYBOARD_PLANNER } from './storyboard-planner.port';
 import { TemplatePlanner } from './template.planner';
 
-/** Binds the planner port. Until an LLM planner is configured, the embedded template serves. */
+/** The LLM client when OPENAI_API_KEY or OPENAI_BASE_URL is set, else null (embedded defaults). */
+export const LLM_CLIENT = Symbol('LLM_CLIENT');
+
+export function llmClientFor(config: AppConfig): LlmJsonClient | null {
+  return config.openai.apiKey || config.openai.baseUrl ? new LlmJsonClient(config.openai) : null;
+}
+
+/** Binds the planner port: the OpenAI planner when an LLM is configured, the embedded template otherwise. */
+@Global()
 @Module({
-  providers: [TemplatePlanner, { provide: STORYBOARD_PLANNER, useExisting: TemplatePlanner }],
-  exports: [STORYBOARD_PLANNER],
+  providers: [
+    TemplatePlanner,
+    { provide: LLM_CLIENT, inject: [APP_CONFIG], useFactory: llmClientFor },
+    {
+      provide: STORYBOARD_PLANNER,
+      inject: [LLM_CLIENT, TemplatePlanner],
+      useFactory: (llm: LlmJsonClient | null, template: TemplatePlanner) => (llm ? new OpenAiPlanner(llm) : template),
+    },
+  ],
+  exports: [STORYBOARD_PLANNER, LLM_CLIENT, TemplatePlanner],
 })
 export class PlannerModule {}

@@ -1,0 +1,84 @@
+import {
+  type Brief,
+  complianceText,
+  MAX_SCENE_SEC,
+  MAX_SCENES,
+  MIN_SCENE_SEC,
+  type Problem,
+  splitDuration,
+  type Storyboard,
+  type StoryboardScene,
+} from '@app/domain';
+
+/** How many scenes a brief's length allows. */
+export function sceneCountBounds(durationSec: number): { min: number; max: number } {
+  return {
+    min: Math.ceil(durationSec / MAX_SCENE_SEC),
+    max: Math.min(MAX_SCENES, Math.floor(durationSec / MIN_SCENE_SEC)),
+  };
+}
+
+/** Problems worth sending back to a model for repair (the rest is enforced without asking). */
+export function repairableProblems(storyboard: Storyboard, brief: Brief): Problem[] {
+  const { min, max } = sceneCountBounds(brief.durationSec);
+  const n = storyboard.scenes.length;
+  return n < min || n > max
+    ? [{ field: 'scenes', reason: `a ${brief.durationSec}s ad needs ${min}-${max} scenes, not ${n}` }]
+    : [];
+}
+
+// Control characters (but newlines) never reach a text file, a prompt or a log line.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/g;
+const clean = (text: string) => text.replace(CONTROL, '');
+
+/**
+ * Makes any schema-valid storyboard obey the brief, whoever wrote it: the brief owns the length,
+ * format, music switch, call to action and compliance text (copied verbatim, never taken from the
+ * model); scene count and durations are brought within bounds and re-split to sum exactly.
+ * The result passes `checkStoryboardAgainstBrief` by construction.
+ */
+export function enforceBriefRules(candidate: Storyboard, brief: Brief): Storyboard {
+  const total = brief.durationSec;
+  const { min, max } = sceneCountBounds(total);
+  let scenes: StoryboardScene[] = candidate.scenes.map((s) => ({
+    ...s,
+    beat: clean(s.beat) || 'scene',
+    visualPrompt: clean(s.visualPrompt) || 'product shot',
+    onScreenText: clean(s.onScreenText),
+    palette: [...s.palette],
+  }));
+  if (scenes.length > max) scenes = [...scenes.slice(0, max - 1), scenes[scenes.length - 1]];
+  while (scenes.length < min) {
+    // The longest shot continues in a second scene of the same shot.
+    const longest = scenes.reduce((best, s, i) => (s.durationSec > scenes[best].durationSec ? i : best), 0);
+    scenes.splice(longest + 1, 0, { ...scenes[longest], transitionIn: 'continuous', onScreenText: '' });
+  }
+  const durations = splitDuration(
+    total,
+    scenes.map((s) => Math.max(1, s.durationSec)),
+    MIN_SCENE_SEC,
+    MAX_SCENE_SEC,
+  );
+  scenes = scenes.map((s, i) => ({
+    ...s,
+    index: i,
+    durationSec: durations[i],
+    transitionIn: i === 0 ? 'cut' : s.transitionIn,
+  }));
+  const last = scenes[scenes.length - 1];
+  const compliance = complianceText(brief);
+  return {
+    title: clean(candidate.title) || brief.product?.name || 'Ad',
+    aspectRatio: brief.aspectRatio,
+    durationSec: total,
+    scenes,
+    music: { mood: brief.music.mood ?? clean(candidate.music.mood), enabled: brief.music.enabled },
+    endCard: {
+      headline: clean(candidate.endCard.headline) || brief.product?.name || brief.brand?.name || 'Learn more',
+      callToAction: brief.callToAction ?? clean(candidate.endCard.callToAction),
+      durationSec: Math.min(Math.max(1, candidate.endCard.durationSec), last.durationSec, 10),
+    },
+    compliance: compliance ? { text: compliance } : null,
+  };
+}
