@@ -9,6 +9,7 @@ export interface PlanReport {
   latencyMs: number;
   calls: number;
   repaired: boolean;
+  responseFormat?: 'json_schema' | 'json_object';
 }
 
 export interface PlanOptions {
