@@ -4,7 +4,7 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { GenerationModule } from '@app/generation';
 import { JobsModule } from '@app/jobs';
 import { PipelineModule } from '@app/pipeline';
-import { PlannerModule } from '@app/planner';
+import { PlannerModule, SafetyModule } from '@app/planner';
 import { StorageModule } from '@app/storage';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { GlobalExceptionFilter } from './common/global-exception.filter';
@@ -14,6 +14,8 @@ import { JobEventsService } from './jobs/job-events.service';
 import { JobViews } from './jobs/job-view';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { BriefIntake } from './jobs/brief-intake.service';
+import { StoryboardsController } from './storyboards/storyboards.controller';
 
 @Module({})
 export class ApiModule {
@@ -26,11 +28,13 @@ export class ApiModule {
         StorageModule,
         PipelineModule,
         PlannerModule,
+        SafetyModule,
         GenerationModule,
       ],
-      controllers: [JobsController, HealthController],
+      controllers: [JobsController, StoryboardsController, HealthController],
       providers: [
         JobsService,
+        BriefIntake,
         JobViews,
         JobEventsService,
         HealthService,

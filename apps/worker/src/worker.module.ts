@@ -3,7 +3,7 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { GenerationModule } from '@app/generation';
 import { JobsModule } from '@app/jobs';
 import { PipelineModule, type QueueName } from '@app/pipeline';
-import { PlannerModule } from '@app/planner';
+import { PlannerModule, SafetyModule } from '@app/planner';
 import { StorageModule } from '@app/storage';
 import { JobSteps } from './job-steps.service';
 import { RecoveryService } from './recovery.service';
@@ -22,6 +22,7 @@ export class WorkerModule {
         StorageModule,
         PipelineModule,
         PlannerModule,
+        SafetyModule,
         GenerationModule,
       ],
       providers: [

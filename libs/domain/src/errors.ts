@@ -6,7 +6,7 @@ export class AppError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly options: { cause?: unknown; retryable?: boolean; status?: number } = {},
+    readonly options: { cause?: unknown; retryable?: boolean; status?: number; details?: Record<string, unknown> } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';

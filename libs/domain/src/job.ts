@@ -50,6 +50,17 @@ export interface StoredOutput {
   durationSec: number | null;
 }
 
+/** How the storyboard came about: the planner (or 'provided' for a person's edit) and, for an LLM, its cost. */
+export interface PlanningRecord {
+  planner: string;
+  model: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  calls: number;
+  repaired: boolean;
+}
+
 export interface Backends {
   planner: string;
   video: string;
@@ -73,6 +84,7 @@ export interface Job {
   /** When each stage started and finished, for the job view and the benchmark's split. */
   stages: Partial<Record<Stage, { startedAt: string; finishedAt: string | null }>>;
   backends: Backends | null;
+  planning: PlanningRecord | null;
   cancelRequested: boolean;
 }
 

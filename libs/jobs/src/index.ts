@@ -5,3 +5,4 @@ export * from './job-id';
 export * from './job-change.notifier';
 export * from './job.repository';
 export * from './jobs.module';
+export * from './safety-audit.log';

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { createDynamoClient } from './dynamo.client';
 import { JobChangeNotifier } from './job-change.notifier';
 import { DYNAMO_CLIENT, JobRepository } from './job.repository';
+import { SafetyAuditLog } from './safety-audit.log';
 
 @Global()
 @Module({
@@ -14,7 +15,8 @@ import { DYNAMO_CLIENT, JobRepository } from './job.repository';
     },
     JobChangeNotifier,
     JobRepository,
+    SafetyAuditLog,
   ],
-  exports: [JobRepository, JobChangeNotifier, DYNAMO_CLIENT],
+  exports: [JobRepository, JobChangeNotifier, SafetyAuditLog, DYNAMO_CLIENT],
 })
 export class JobsModule {}

@@ -25,6 +25,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     error: null,
     stages: {},
     backends: null,
+    planning: null,
     cancelRequested: false,
     ...overrides,
   };

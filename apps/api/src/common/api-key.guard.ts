@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
@@ -10,6 +11,8 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 export interface TenantRequest extends Request {
   tenantId?: string;
+  /** who is calling, for audit records: the tenant and a fingerprint of its key (never the key) */
+  actor?: string;
 }
 
 /** `x-api-key: <key>` or `Authorization: Bearer <key>`, looked up in API_KEYS; the key decides the tenant. */
@@ -38,6 +41,7 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     request.tenantId = tenantId;
+    request.actor = `${tenantId}/key:${createHash('sha256').update(key!).digest('hex').slice(0, 12)}`;
     return true;
   }
 }

@@ -35,7 +35,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       return { status: 400, body: { code: exception.code, message: exception.message, problems: exception.problems } };
     }
     if (exception instanceof AppError) {
-      return { status: exception.options.status ?? 500, body: { code: exception.code, message: exception.message } };
+      return {
+        status: exception.options.status ?? 500,
+        body: { code: exception.code, message: exception.message, ...exception.options.details },
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

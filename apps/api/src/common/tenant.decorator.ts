@@ -7,3 +7,10 @@ export const Tenant = createParamDecorator((_: unknown, context: ExecutionContex
   if (!tenantId) throw new Error('Tenant used on a route without ApiKeyGuard');
   return tenantId;
 });
+
+/** The tenant and key fingerprint of the caller (set by ApiKeyGuard), for audit records. */
+export const Actor = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const actor = context.switchToHttp().getRequest<TenantRequest>().actor;
+  if (!actor) throw new Error('Actor used on a route without ApiKeyGuard');
+  return actor;
+});

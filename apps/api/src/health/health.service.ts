@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { MUSIC_GENERATOR, type MusicGenerator, VIDEO_GENERATOR, type VideoGenerator } from '@app/generation';
 import { DYNAMO_CLIENT, JobChangeNotifier } from '@app/jobs';
 import { FfmpegRunner } from '@app/media';
-import { STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
+import { SafetyScreen, STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
 import { ArtifactStore } from '@app/storage';
 
 export interface ComponentHealth {
@@ -27,6 +27,7 @@ export class HealthService {
     @Inject(STORYBOARD_PLANNER) private readonly planner: StoryboardPlanner,
     @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
+    private readonly safety: SafetyScreen,
   ) {}
 
   async report() {
@@ -49,6 +50,8 @@ export class HealthService {
       components,
       backends: {
         planner: this.planner.name,
+        plannerModel: this.planner.model ?? null,
+        moderation: this.safety.moderation,
         video: this.video.name,
         music: this.music.name,
         realVideoBackend: this.video.real,

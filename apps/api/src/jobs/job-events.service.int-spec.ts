@@ -39,10 +39,10 @@ describe(JobEventsService.name, () => {
     const watchers = Array.from({ length: 25 }, () => lastValueFrom(events.watch(job, null).pipe(toArray())));
     await new Promise((r) => setTimeout(r, 200)); // the shared subscription reaches Redis
     reader.reads = 0;
-    await writer.update(job.tenantId, job.id, (j) => void (j.status = 'planning'));
-    await writer.update(job.tenantId, job.id, (j) => void (j.status = 'generating'));
-    await writer.update(job.tenantId, job.id, (j) => void (j.status = 'cancelled'));
-
+    for (const status of ['planning', 'generating', 'cancelled'] as const) {
+      await writer.update(job.tenantId, job.id, (j) => void (j.status = status));
+      await new Promise((r) => setTimeout(r, 150)); // a dashboard-paced change
+    }
     const seen = await Promise.all(watchers);
     for (const stream of seen) {
       const jobs = stream.flatMap((e) => (e.kind === 'job' ? [e.job] : []));
@@ -54,6 +54,25 @@ describe(JobEventsService.name, () => {
       ]);
     }
     expect(reader.reads).toBe(3); // 3 changes, 25 watchers
+  });
+
+  it('never reads more than once per change in a burst, and still ends on the terminal snapshot', async () => {
+    const job = aJob({ id: newJobId() });
+    await writer.create(job);
+    const watchers = Array.from({ length: 10 }, () => lastValueFrom(events.watch(job, null).pipe(toArray())));
+    await new Promise((r) => setTimeout(r, 200));
+    reader.reads = 0;
+    await writer.update(job.tenantId, job.id, (j) => void (j.status = 'planning'));
+    await writer.update(job.tenantId, job.id, (j) => void (j.status = 'generating'));
+    await writer.update(job.tenantId, job.id, (j) => void (j.status = 'cancelled'));
+    for (const stream of await Promise.all(watchers)) {
+      // A read that finds a newer row than its notice delivers that; older snapshots no longer exist.
+      const versions = stream.flatMap((e) => (e.kind === 'job' ? [e.job.version] : []));
+      versions.slice(1).forEach((v, i) => expect(v).toBeGreaterThan(versions[i]));
+      expect(versions[versions.length - 1]).toBe(4);
+    }
+    expect(reader.reads).toBeGreaterThanOrEqual(1);
+    expect(reader.reads).toBeLessThanOrEqual(3);
   });
 
   it('resumes after Last-Event-ID with newer snapshots only', async () => {

@@ -23,6 +23,7 @@ export interface JobView {
   error: Job['error'];
   stages: Job['stages'];
   backends: Job['backends'];
+  planning: Job['planning'];
 }
 
 /** The public shape of a job: the row, with artifact keys replaced by URLs presigned at read time. */
@@ -53,6 +54,7 @@ export class JobViews {
       error: job.error,
       stages: job.stages,
       backends: job.backends,
+      planning: job.planning,
     };
   }
 }

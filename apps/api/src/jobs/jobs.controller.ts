@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { type Request, type Response } from 'express';
-import { Tenant } from '../common/tenant.decorator';
+import { Actor, Tenant } from '../common/tenant.decorator';
 import { ValidationError } from '../common/global-exception.filter';
 import { JobEventsService } from './job-events.service';
 import { JobViews } from './job-view';
@@ -20,11 +20,12 @@ export class JobsController {
   @HttpCode(202)
   async submit(
     @Tenant() tenantId: string,
+    @Actor() actor: string,
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const job = await this.jobs.submit(tenantId, body, idempotencyKey);
+    const job = await this.jobs.submit({ tenantId, actor }, body, idempotencyKey);
     const self = `/v1/jobs/${job.id}`;
     res.setHeader('Location', self);
     return { id: job.id, status: job.status, links: { self, events: `${self}/events` } };

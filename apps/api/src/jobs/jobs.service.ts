@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { type Queue } from 'bullmq';
-import { AppError, type Brief, briefSchema, ErrorCodes, isTerminal, type Job, validateWith } from '@app/domain';
+import { AppError, type Brief, ErrorCodes, isTerminal, type Job } from '@app/domain';
 import { isJobId, JobRepository, newJobId } from '@app/jobs';
 import { bullJobId, JobName, QueueName, STEP_OPTIONS } from '@app/pipeline';
+import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { ValidationError } from '../common/global-exception.filter';
+import { BriefIntake } from './brief-intake.service';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -14,23 +16,38 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export class JobsService {
   constructor(
     private readonly jobs: JobRepository,
+    private readonly intake: BriefIntake,
+    private readonly store: ArtifactStore,
     @InjectQueue(QueueName.Plan) private readonly planQueue: Queue,
   ) {}
 
-  /** Validates, writes the row (queued), enqueues planning. A repeated Idempotency-Key returns the first job. */
-  async submit(tenantId: string, body: unknown, idempotencyKey: string | undefined): Promise<Job> {
-    const problems = [];
+  /**
+   * Validates and screens the brief (and a reviewed storyboard, when given), writes the row
+   * (queued) and enqueues planning. A repeated Idempotency-Key returns the first job.
+   */
+  async submit(
+    who: { tenantId: string; actor: string },
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<Job> {
+    const { tenantId } = who;
+    let keyProblem = null;
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      problems.push({ field: 'Idempotency-Key', reason: 'must be 1-200 visible ASCII characters' });
+      keyProblem = { field: 'Idempotency-Key', reason: 'must be 1-200 visible ASCII characters' };
     }
-    const parsed = validateWith(briefSchema, body);
-    if (!parsed.ok) problems.push(...parsed.problems);
-    if (!parsed.ok || problems.length) throw new ValidationError(problems);
-    const brief = parsed.value;
+    let intake;
+    try {
+      intake = this.intake.parse(body, { allowStoryboard: true });
+    } catch (error) {
+      if (error instanceof ValidationError && keyProblem) throw new ValidationError([keyProblem, ...error.problems]);
+      throw error;
+    }
+    if (keyProblem) throw new ValidationError([keyProblem]);
+    await this.intake.screen(intake, { ...who, stage: 'submit' });
 
     let id = newJobId();
     if (idempotencyKey) {
-      const requestHash = createHash('sha256').update(JSON.stringify(brief)).digest('hex');
+      const requestHash = createHash('sha256').update(JSON.stringify(intake)).digest('hex');
       const earlier = await this.jobs.claimIdempotencyKey(tenantId, idempotencyKey, { jobId: id, requestHash });
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
@@ -43,7 +60,20 @@ export class JobsService {
         id = earlier.jobId; // the first request was interrupted before its row was written: finish it
       }
     }
-    const job = newJob(tenantId, id, brief);
+    const job = newJob(tenantId, id, intake.brief);
+    if (intake.storyboard) {
+      // The plan step finds the script already there and renders it as the person left it.
+      await this.store.putJson(new ArtifactKeys(tenantId, id).script, intake.storyboard);
+      job.planning = {
+        planner: 'provided',
+        model: null,
+        promptTokens: 0,
+        completionTokens: 0,
+        latencyMs: 0,
+        calls: 0,
+        repaired: false,
+      };
+    }
     await this.jobs.create(job);
     await this.planQueue.add(
       JobName.Plan,
@@ -104,6 +134,7 @@ function newJob(tenantId: string, id: string, brief: Brief): Job {
     error: null,
     stages: {},
     backends: null,
+    planning: null,
     cancelRequested: false,
   };
 }

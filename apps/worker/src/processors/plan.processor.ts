@@ -7,6 +7,7 @@ import {
   checkStoryboardAgainstBrief,
   ErrorCodes,
   type Job,
+  type PlanningRecord,
   seededFrom,
   type Storyboard,
   storyboardSchema,
@@ -15,7 +16,13 @@ import {
 import { MUSIC_GENERATOR, type MusicGenerator, VIDEO_GENERATOR, type VideoGenerator } from '@app/generation';
 import { JobRepository } from '@app/jobs';
 import { bullJobId, buildJobFlow, JOB_FLOW_PRODUCER, type JobRef, QueueName } from '@app/pipeline';
-import { STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
+import {
+  type PlanReport,
+  SafetyScreen,
+  STORYBOARD_PLANNER,
+  type StoryboardPlanner,
+  storyboardTexts,
+} from '@app/planner';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { JobSteps } from '../job-steps.service';
 import { WORKER_OPTIONS } from '../worker-options';
@@ -30,6 +37,7 @@ export class PlanProcessor extends WorkerHost {
     private readonly jobs: JobRepository,
     private readonly store: ArtifactStore,
     @Inject(STORYBOARD_PLANNER) private readonly planner: StoryboardPlanner,
+    private readonly safety: SafetyScreen,
     @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
     @InjectFlowProducer(JOB_FLOW_PRODUCER) private readonly flows: FlowProducer,
@@ -47,14 +55,22 @@ export class PlanProcessor extends WorkerHost {
           j.stages.planning = { startedAt: new Date().toISOString(), finishedAt: null };
         });
       }
-      const storyboard = await this.storyboardFor(job, signal);
+      const { storyboard, report } = await this.storyboardFor(job, signal);
+      // Planned prompts are screened like briefs before anything is generated from them.
+      await this.safety.enforce(
+        storyboardTexts(storyboard),
+        { tenantId: ref.tenantId, actor: `${ref.tenantId}/planner:${this.planner.name}`, stage: 'plan' },
+        signal,
+      );
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
         if (j.status !== 'planning') return false;
         const now = new Date().toISOString();
+        j.planning =
+          report ?? j.planning ?? this.record({ planner: this.planner.name, model: this.planner.model ?? null });
         j.status = 'generating';
         j.stages.planning = { startedAt: j.stages.planning?.startedAt ?? now, finishedAt: now };
         j.stages.generating = { startedAt: now, finishedAt: null };
-        j.backends = { planner: this.planner.name, video: this.video.name, music: this.music.name };
+        j.backends = { planner: j.planning.planner, video: this.video.name, music: this.music.name };
         j.music = { status: storyboard.music.enabled ? 'pending' : 'skipped', progress: 0 };
         const chains = buildChains(storyboard.scenes);
         j.scenes = storyboard.scenes.map((scene, i) => ({
@@ -77,11 +93,20 @@ export class PlanProcessor extends WorkerHost {
     });
   }
 
-  /** The stored script when a previous attempt got that far, else a fresh plan; either way validated. */
-  private async storyboardFor(job: Job, signal: AbortSignal): Promise<Storyboard> {
+  /**
+   * The stored script when there is one (a person's edited storyboard, or an earlier attempt that
+   * got that far), else a fresh plan with its report; either way validated against the brief.
+   */
+  private async storyboardFor(
+    job: Job,
+    signal: AbortSignal,
+  ): Promise<{ storyboard: Storyboard; report: PlanningRecord | null }> {
     const key = new ArtifactKeys(job.tenantId, job.id).script;
     const stored = await this.store.getJson<unknown>(key);
-    const candidate = stored ?? (await this.planner.plan(job.brief, { signal }));
+    let report: PlanningRecord | null = null;
+    const candidate =
+      stored ??
+      (await this.planner.plan(job.brief, { signal, onReport: (r: PlanReport) => (report = this.record(r)) }));
     const parsed = validateWith(storyboardSchema, candidate);
     const problems = parsed.ok ? checkStoryboardAgainstBrief(parsed.value, job.brief) : parsed.problems;
     if (!parsed.ok || problems.length) {
@@ -91,6 +116,18 @@ export class PlanProcessor extends WorkerHost {
       );
     }
     if (!stored) await this.store.putJson(key, parsed.value);
-    return parsed.value;
+    return { storyboard: parsed.value, report };
+  }
+
+  private record(report: Partial<PlanReport> & { planner: string }): PlanningRecord {
+    return {
+      planner: report.planner,
+      model: report.model ?? null,
+      promptTokens: report.promptTokens ?? 0,
+      completionTokens: report.completionTokens ?? 0,
+      latencyMs: report.latencyMs ?? 0,
+      calls: report.calls ?? 0,
+      repaired: report.repaired ?? false,
+    };
   }
 }

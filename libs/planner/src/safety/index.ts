@@ -1,0 +1,3 @@
+export * from './blocked-categories';
+export * from './safety.screen';
+export * from './safety.module';
