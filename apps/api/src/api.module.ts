@@ -16,6 +16,7 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { BriefIntake } from './jobs/brief-intake.service';
 import { StoryboardsController } from './storyboards/storyboards.controller';
+import { SafetyAuditController } from './safety/safety-audit.controller';
 
 @Module({})
 export class ApiModule {
@@ -31,7 +32,7 @@ export class ApiModule {
         SafetyModule,
         GenerationModule,
       ],
-      controllers: [JobsController, StoryboardsController, HealthController],
+      controllers: [JobsController, StoryboardsController, SafetyAuditController, HealthController],
       providers: [
         JobsService,
         BriefIntake,
