@@ -17,6 +17,7 @@ import { JobsService } from './jobs/jobs.service';
 import { BriefIntake } from './jobs/brief-intake.service';
 import { StoryboardsController } from './storyboards/storyboards.controller';
 import { SafetyAuditController } from './safety/safety-audit.controller';
+import { PromptsController } from './prompts/prompts.controller';
 
 @Module({})
 export class ApiModule {
@@ -32,7 +33,7 @@ export class ApiModule {
         SafetyModule,
         GenerationModule,
       ],
-      controllers: [JobsController, StoryboardsController, SafetyAuditController, HealthController],
+      controllers: [JobsController, StoryboardsController, PromptsController, SafetyAuditController, HealthController],
       providers: [
         JobsService,
         BriefIntake,

@@ -4,4 +4,6 @@ export * from './openai.planner';
 export * from './storyboard-rules.enforcer';
 export * from './llm/llm-json.client';
 export * from './planner.module';
+export * from './prompts';
+export * from './llm-prompt.toolkit';
 export * from './safety';

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LlmJsonClient } from './llm/llm-json.client';
+import { LlmPromptToolkit } from './llm-prompt.toolkit';
+import { PROMPT_TOOLKIT, TemplatePromptToolkit } from './prompts';
 import { OpenAiPlanner } from './openai.planner';
 import { STORYBOARD_PLANNER } from './storyboard-planner.port';
 import { TemplatePlanner } from './template.planner';
@@ -12,7 +14,7 @@ export function llmClientFor(config: AppConfig): LlmJsonClient | null {
   return config.openai.apiKey || config.openai.baseUrl ? new LlmJsonClient(config.openai) : null;
 }
 
-/** Binds the planner port: the OpenAI planner when an LLM is configured, the embedded template otherwise. */
+/** Binds the planner and prompt-tool ports: LLM-backed when an LLM is configured, the embedded templates otherwise. */
 @Global()
 @Module({
   providers: [
@@ -23,7 +25,14 @@ export function llmClientFor(config: AppConfig): LlmJsonClient | null {
       inject: [LLM_CLIENT, TemplatePlanner],
       useFactory: (llm: LlmJsonClient | null, template: TemplatePlanner) => (llm ? new OpenAiPlanner(llm) : template),
     },
+    TemplatePromptToolkit,
+    {
+      provide: PROMPT_TOOLKIT,
+      inject: [LLM_CLIENT, TemplatePromptToolkit],
+      useFactory: (llm: LlmJsonClient | null, template: TemplatePromptToolkit) =>
+        llm ? new LlmPromptToolkit(llm) : template,
+    },
   ],
-  exports: [STORYBOARD_PLANNER, LLM_CLIENT, TemplatePlanner],
+  exports: [STORYBOARD_PLANNER, PROMPT_TOOLKIT, LLM_CLIENT, TemplatePlanner],
 })
 export class PlannerModule {}

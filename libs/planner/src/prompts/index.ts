@@ -1,0 +1,2 @@
+export * from './prompt-toolkit.port';
+export * from './template-prompt.toolkit';
