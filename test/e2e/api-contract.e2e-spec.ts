@@ -58,7 +58,14 @@ describe('HTTP contract', () => {
     const { status, body } = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
     expect(status).toBe(200);
     for (const component of ['redis', 'dynamodb', 's3', 'ffmpeg']) expect(body.components[component].ok).toBe(true);
-    expect(body.backends).toEqual({ planner: 'template', video: 'animatic', music: 'synth', realVideoBackend: false });
+    expect(body.backends).toEqual({
+      planner: 'template',
+      plannerModel: null,
+      moderation: false,
+      video: 'animatic',
+      music: 'synth',
+      realVideoBackend: false,
+    });
   });
 
   it('returns the same job for a retried submit with the same Idempotency-Key', async () => {
