@@ -49,6 +49,36 @@ export const briefSchema = z
       .object({ mood: shortText(120).optional(), enabled: z.boolean().default(true) })
       .strict()
       .default({ enabled: true }),
+    /** several formats from one job; the first is the master the others are reframed from */
+    aspectRatios: z
+      .array(z.enum(ASPECT_RATIOS))
+      .min(1)
+      .max(3)
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a ratio')
+      .optional(),
+    /** how other formats are made from the master: centre crop, or the frame over a blurred fill */
+    reframe: z.enum(['crop', 'blur']).default('blur'),
+    /** loudness target: streaming/social -14 LUFS, broadcast (EBU R128) -23 LUFS; true peak -1 dBTP */
+    loudness: z.enum(['streaming', 'broadcast']).default('streaming'),
+    voiceover: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .default({ enabled: true }),
+    watermark: z
+      .object({
+        text: shortText(60).optional(),
+        /** a small PNG logo as a data URL (never fetched from anywhere) */
+        logo: z
+          .string()
+          .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/, 'must be a data:image/png;base64 URL')
+          .max(400_000, 'must be under 300 KB')
+          .optional(),
+        position: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).default('bottom-right'),
+        opacity: z.number().min(0.05).max(1).default(0.6),
+      })
+      .strict()
+      .refine((w) => w.text || w.logo, 'needs a text or a logo')
+      .optional(),
     quality: z.enum(['preview', 'final']).default('preview'),
     seed: z
       .number()
@@ -57,7 +87,26 @@ export const briefSchema = z
       .max(2 ** 31 - 1)
       .default(0),
   })
-  .strict();
+  .strict()
+  .superRefine((brief, ctx) => {
+    if (brief.aspectRatios && !brief.aspectRatios.includes(brief.aspectRatio)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aspectRatios'],
+        message: `must include aspectRatio "${brief.aspectRatio}", the master the other formats are made from`,
+      });
+    }
+  });
 
 export type Brief = z.output<typeof briefSchema>;
+
+/** Every format a brief asks for, the master (`aspectRatio`) first. */
+export function aspectRatiosOf(brief: Pick<Brief, 'aspectRatio' | 'aspectRatios'>): AspectRatio[] {
+  return [brief.aspectRatio, ...(brief.aspectRatios ?? []).filter((r) => r !== brief.aspectRatio)];
+}
+
+export const LOUDNESS_TARGETS = {
+  streaming: { integratedLufs: -14, truePeakDb: -1, lra: 11 },
+  broadcast: { integratedLufs: -23, truePeakDb: -1, lra: 15 },
+} as const;
 export type BriefInput = z.input<typeof briefSchema>;

@@ -1,4 +1,4 @@
-import { CROSSFADE_SEC, type StoryboardScene } from './storyboard.schema';
+import { CROSSFADE_SEC, type StoryboardScene, type TransitionIn } from './storyboard.schema';
 
 /** A run of scenes that must be generated in order, each seeded with the last frame of the one before. */
 export interface ContinuityChain {
@@ -24,14 +24,24 @@ export function seededFrom(scenes: ReadonlyArray<Pick<StoryboardScene, 'transiti
   return i > 0 && scenes[i].transitionIn === 'continuous' ? i - 1 : null;
 }
 
+/** Whether a scene enters by blending with the clip before it (so the two overlap). */
+export function isBlended(transition: TransitionIn): boolean {
+  return transition !== 'cut' && transition !== 'continuous';
+}
+
+/** How long a scene's blend-in lasts: 0 for joins. */
+export function transitionSecOf(scene: Pick<StoryboardScene, 'transitionIn' | 'transitionSec'>): number {
+  return isBlended(scene.transitionIn) ? (scene.transitionSec ?? CROSSFADE_SEC) : 0;
+}
+
 /**
- * How long scene `i`'s clip must run. A crossfade into the next scene overlaps the two clips, so
- * the outgoing clip carries that overlap as extra tail and the ad keeps its planned length.
+ * How long scene `i`'s clip must run. A blended transition into the next scene overlaps the two
+ * clips, so the outgoing clip carries that overlap as extra tail and the ad keeps its planned length.
  */
 export function clipDurationSec(
-  scenes: ReadonlyArray<Pick<StoryboardScene, 'durationSec' | 'transitionIn'>>,
+  scenes: ReadonlyArray<Pick<StoryboardScene, 'durationSec' | 'transitionIn' | 'transitionSec'>>,
   i: number,
 ) {
   const next = scenes[i + 1];
-  return scenes[i].durationSec + (next?.transitionIn === 'crossfade' ? CROSSFADE_SEC : 0);
+  return scenes[i].durationSec + (next ? transitionSecOf(next) : 0);
 }

@@ -39,10 +39,11 @@ export interface MusicState {
   progress: number;
 }
 
-export type OutputType = 'video' | 'poster';
+export type OutputType = 'video' | 'poster' | 'preview' | 'captions';
 
 export interface StoredOutput {
   type: OutputType;
+  aspectRatio: string | null;
   key: string;
   contentType: string;
   width: number;

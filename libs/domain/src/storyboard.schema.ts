@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { ASPECT_RATIOS } from './brief.schema';
 
-export const TRANSITIONS = ['cut', 'continuous', 'crossfade'] as const;
+/**
+ * How a scene enters. `cut` and `continuous` are plain joins (continuous also seeds the scene from
+ * the last frame before it); the others blend the two clips over `transitionSec`.
+ */
+export const TRANSITIONS = [
+  'cut',
+  'continuous',
+  'crossfade',
+  'dip-to-black',
+  'dip-to-white',
+  'wipe-left',
+  'wipe-right',
+  'slide-left',
+  'slide-right',
+] as const;
 export type TransitionIn = (typeof TRANSITIONS)[number];
 
 export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down'] as const;
@@ -12,6 +26,8 @@ export const MIN_SCENE_SEC = 2;
 export const MAX_SCENE_SEC = 12;
 export const MAX_SCENES = 20;
 export const CROSSFADE_SEC = 0.5;
+export const MIN_TRANSITION_SEC = 0.2;
+export const MAX_TRANSITION_SEC = 1.5;
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #RRGGBB colour');
 
@@ -24,6 +40,10 @@ export const storyboardSceneSchema = z
     cameraMove: z.enum(CAMERA_MOVES),
     onScreenText: z.string().max(200),
     transitionIn: z.enum(TRANSITIONS),
+    /** blend length of a blended transition (crossfade, dip, wipe, slide); default CROSSFADE_SEC */
+    transitionSec: z.number().min(MIN_TRANSITION_SEC).max(MAX_TRANSITION_SEC).optional(),
+    /** the voiceover line spoken over this scene, if any */
+    narration: z.string().max(300).optional(),
     palette: z.array(colour).min(2).max(5),
   })
   .strict();

@@ -88,6 +88,7 @@ export class ComposeProcessor extends WorkerHost {
         await this.store.putFile(keys.poster, posterPath, 'image/jpeg');
         const video: StoredOutput = {
           type: 'video',
+          aspectRatio: storyboard.aspectRatio,
           key: keys.finalVideo,
           contentType: 'video/mp4',
           width: probe.video?.width ?? spec.width,
@@ -96,6 +97,7 @@ export class ComposeProcessor extends WorkerHost {
         };
         const poster: StoredOutput = {
           type: 'poster',
+          aspectRatio: storyboard.aspectRatio,
           key: keys.poster,
           contentType: 'image/jpeg',
           width: spec.width,
