@@ -1,8 +1,37 @@
 import { type OutputSpec, type StoryboardScene } from '@app/domain';
 
+/** A job created at a provider (which bills for it): enough to poll, fetch or cancel it again. */
+export interface ProviderJobRef {
+  provider: string;
+  id: string;
+  /** the base URL (self-hosted) or API the job lives on */
+  endpoint: string;
+  model: string;
+  createdAt: string;
+}
+
+/** What a generation used, for the job's cost record. */
+export interface GenerationUsage {
+  provider: string;
+  model: string;
+  /** seconds of media generated */
+  seconds: number;
+  calls: number;
+  costUsd: number;
+}
+
 export interface StepOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+  /** a provider job an earlier attempt created: poll it to the end instead of creating (and paying for) another */
+  resume?: ProviderJobRef | null;
+  /** called with the provider's job before polling starts, so it is stored before anything can crash */
+  onProviderJob?: (ref: ProviderJobRef) => Promise<void>;
+}
+
+export interface GenerationResult {
+  path: string;
+  usage?: GenerationUsage;
 }
 
 export interface VideoRequest {
@@ -21,7 +50,9 @@ export interface VideoGenerator {
   readonly name: string;
   /** false for the embedded animatic: health reports whether real video is being made */
   readonly real: boolean;
-  generate(request: VideoRequest, options?: StepOptions): Promise<{ path: string }>;
+  generate(request: VideoRequest, options?: StepOptions): Promise<GenerationResult>;
+  /** cancels a provider job (a cancelled ad must not keep paying) */
+  cancel?(ref: ProviderJobRef): Promise<void>;
 }
 
 export interface MusicRequest {
@@ -34,8 +65,39 @@ export interface MusicRequest {
 /** Makes the music bed as an AAC .m4a of exactly `durationSec`. */
 export interface MusicGenerator {
   readonly name: string;
-  generate(request: MusicRequest, options?: StepOptions): Promise<{ path: string }>;
+  generate(request: MusicRequest, options?: StepOptions): Promise<GenerationResult>;
+  cancel?(ref: ProviderJobRef): Promise<void>;
 }
 
 export const VIDEO_GENERATOR = Symbol('VIDEO_GENERATOR');
 export const MUSIC_GENERATOR = Symbol('MUSIC_GENERATOR');
+
+export interface ImageRequest {
+  prompt: string;
+  negativePrompt?: string;
+  width: number;
+  height: number;
+  seed: number;
+  workDir: string;
+}
+
+/** Keyframes for anchored scenes: a PNG at the requested size. */
+export interface ImageGenerator {
+  readonly name: string;
+  generate(request: ImageRequest, options?: StepOptions): Promise<GenerationResult>;
+}
+
+export interface SpeechRequest {
+  text: string;
+  voice?: string;
+  workDir: string;
+}
+
+/** Voiceover: a WAV/MP3 of the spoken text. */
+export interface SpeechGenerator {
+  readonly name: string;
+  generate(request: SpeechRequest, options?: StepOptions): Promise<GenerationResult>;
+}
+
+export const IMAGE_GENERATOR = Symbol('IMAGE_GENERATOR');
+export const SPEECH_GENERATOR = Symbol('SPEECH_GENERATOR');
