@@ -20,6 +20,18 @@ export interface AppConfig {
   worker: { queues: WorkerQueueName[]; concurrency: number };
   openai: { apiKey: string | null; baseUrl: string | null; model: string; timeoutMs: number; maxRetries: number };
   sseHeartbeatMs: number;
+  /** generation providers (issue: real backends) */
+  providers: {
+    modelsFile: string | null;
+    vllmOmniBaseUrls: string[];
+    replicateTokens: string[];
+    replicateBaseUrl: string;
+    /** Standard Webhooks secret (`whsec_…`) Replicate signs webhooks with; null: poll instead */
+    replicateWebhookSecret: string | null;
+    /** public URL of this API that Replicate can call back (webhooks), e.g. https://ads.example.com */
+    publicBaseUrl: string | null;
+    defaultVideoProfile: string;
+  };
   /** libx264 preset of the final encode; preview jobs always use a fast one */
   composePreset: 'veryfast' | 'medium';
 }
@@ -109,6 +121,39 @@ const envSchema = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  MODELS_FILE: z.string().trim().min(1).optional(),
+  VLLM_OMNI_BASE_URL: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const urls = raw
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      for (const url of urls)
+        if (!URL.canParse(url)) ctx.addIssue({ code: 'custom', message: `"${url}" is not a URL` });
+      return urls;
+    }),
+  REPLICATE_API_TOKEN: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  REPLICATE_BASE_URL: z.url().default('https://api.replicate.com'),
+  REPLICATE_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a whsec_… secret')
+    .optional(),
+  PUBLIC_BASE_URL: optionalUrl,
+  DEFAULT_VIDEO_PROFILE: z
+    .string()
+    .regex(/^[a-z0-9_]+$/)
+    .default('video_default'),
   COMPOSE_PRESET: z.enum(['veryfast', 'medium']).default('medium'),
 });
 
@@ -138,6 +183,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRetries: e.OPENAI_MAX_RETRIES,
     },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    providers: {
+      modelsFile: e.MODELS_FILE ?? null,
+      vllmOmniBaseUrls: e.VLLM_OMNI_BASE_URL,
+      replicateTokens: e.REPLICATE_API_TOKEN,
+      replicateBaseUrl: e.REPLICATE_BASE_URL,
+      replicateWebhookSecret: e.REPLICATE_WEBHOOK_SECRET ?? null,
+      publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
+      defaultVideoProfile: e.DEFAULT_VIDEO_PROFILE,
+    },
     composePreset: e.COMPOSE_PRESET,
   };
 }
