@@ -1,4 +1,5 @@
 import { type Brief } from './brief.schema';
+import { transitionSecOf } from './continuity';
 import { type Storyboard, MAX_SCENE_SEC, MIN_SCENE_SEC } from './storyboard.schema';
 import { type Problem } from './validation';
 
@@ -11,6 +12,18 @@ export function complianceText(brief: Brief): string | null {
   if (c.dosage) parts.push(c.dosage);
   if (c.disclaimer) parts.push(c.disclaimer);
   return parts.length ? parts.join(' ') : null;
+}
+
+/** A voiceover line must be speakable inside its scene: at most this many words per second. */
+export const MAX_NARRATION_WORDS_PER_SEC = 2.5;
+
+export function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** A blend may take at most a third of either scene it joins, so both scenes are still seen. */
+export function maxTransitionSec(before: { durationSec: number }, after: { durationSec: number }): number {
+  return Math.min(before.durationSec, after.durationSec) / 3;
 }
 
 /**
@@ -29,6 +42,16 @@ export function checkStoryboardAgainstBrief(storyboard: Storyboard, brief: Brief
     if (scene.index !== i) add(`scenes.${i}.index`, `must be ${i}`);
     if (scene.durationSec < MIN_SCENE_SEC || scene.durationSec > MAX_SCENE_SEC) {
       add(`scenes.${i}.durationSec`, `must be ${MIN_SCENE_SEC}-${MAX_SCENE_SEC}s`);
+    }
+    const previous = storyboard.scenes[i - 1];
+    if (previous && transitionSecOf(scene) > maxTransitionSec(previous, scene) + 1e-9) {
+      add(`scenes.${i}.transitionSec`, `must be at most a third of the shorter scene it joins`);
+    }
+    if (scene.narration && wordCount(scene.narration) > Math.floor(MAX_NARRATION_WORDS_PER_SEC * scene.durationSec)) {
+      add(
+        `scenes.${i}.narration`,
+        `must be speakable in ${scene.durationSec}s (at most ${MAX_NARRATION_WORDS_PER_SEC} words a second)`,
+      );
     }
   });
   if (storyboard.scenes[0] && storyboard.scenes[0].transitionIn !== 'cut') add('scenes.0.transitionIn', 'must be cut');

@@ -56,7 +56,11 @@ function systemPrompt(brief: Brief): string {
     '- Scenes follow an ad: an opening hook, the problem, the product, the benefit, and an end-card scene last. `beat` names it.',
     '- index counts from 0. visualPrompt is a concrete shot description for a video model (subject, setting, light, lens, mood); no text in the picture.',
     `- cameraMove is one of ${CAMERA_MOVES.join(', ')}. transitionIn is one of ${TRANSITIONS.join(', ')}; the first scene is "cut";`,
-    '  use "continuous" only when a scene continues the previous shot without a cut.',
+    '  use "continuous" only when a scene continues the previous shot without a cut. Blended transitions (crossfade, dips, wipes,',
+    '  slides) take transitionSec 0.3-0.8, at most a third of the shorter scene they join.',
+    brief.voiceover.enabled
+      ? '- narration: one short voiceover line per scene that needs one, at most 2 words per second of the scene; never the compliance text; the end-card scene speaks the call to action without URLs.'
+      : '- no narration (the voiceover is off).',
     '- onScreenText: at most 60 characters, or "" for none. palette: 2-5 colours as "#RRGGBB".',
     `- endCard: the product's headline; callToAction ${brief.callToAction ? `exactly "${brief.callToAction}"` : 'short'}; durationSec 2-4.`,
     `- compliance: ${compliance ? `{"text": ${JSON.stringify(compliance)}} exactly` : 'null'}.`,

@@ -7,6 +7,8 @@ import {
   checkStoryboardAgainstBrief,
   MAX_SCENE_SEC,
   MAX_SCENES,
+  MAX_TRANSITION_SEC,
+  MIN_TRANSITION_SEC,
   MIN_SCENE_SEC,
   type Storyboard,
   storyboardSchema,
@@ -54,6 +56,10 @@ const answerArb: fc.Arbitrary<Storyboard> = fc
         cameraMove: fc.constantFrom(...CAMERA_MOVES),
         onScreenText: fc.string({ maxLength: 120 }),
         transitionIn: fc.constantFrom(...TRANSITIONS),
+        transitionSec: fc.option(fc.double({ min: MIN_TRANSITION_SEC, max: MAX_TRANSITION_SEC, noNaN: true }), {
+          nil: undefined,
+        }),
+        narration: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
         palette: fc.array(colour, { minLength: 2, maxLength: 5 }),
       }),
       { minLength: 1, maxLength: MAX_SCENES },
@@ -66,7 +72,13 @@ const answerArb: fc.Arbitrary<Storyboard> = fc
     }),
     compliance: fc.option(fc.record({ text: text(300) }), { nil: null }),
   })
-  .map((raw) => storyboardSchema.parse({ ...raw, scenes: raw.scenes.map((s, index) => ({ ...s, index })) }));
+  .map((raw) =>
+    storyboardSchema.parse({
+      ...raw,
+      // fc.option leaves explicit undefined; the schema's optional fields want them absent
+      scenes: raw.scenes.map((s, index) => JSON.parse(JSON.stringify({ ...s, index }))),
+    }),
+  );
 
 describe(enforceBriefRules.name, () => {
   it('makes any schema-valid answer obey every rule of any brief', () => {

@@ -1,6 +1,11 @@
 import {
   type Brief,
   complianceText,
+  isBlended,
+  MAX_NARRATION_WORDS_PER_SEC,
+  maxTransitionSec,
+  MIN_TRANSITION_SEC,
+  transitionSecOf,
   MAX_SCENE_SEC,
   MAX_SCENES,
   MIN_SCENE_SEC,
@@ -66,6 +71,25 @@ export function enforceBriefRules(candidate: Storyboard, brief: Brief): Storyboa
     durationSec: durations[i],
     transitionIn: i === 0 ? 'cut' : s.transitionIn,
   }));
+  scenes = scenes.map((s, i) => {
+    const fixed: StoryboardScene = { ...s };
+    // Re-split durations may leave a blend too long for its scenes: shorten it (or drop it to a cut).
+    if (i > 0 && isBlended(s.transitionIn)) {
+      const limit = Math.floor(maxTransitionSec(scenes[i - 1], s) * 100) / 100;
+      if (limit < MIN_TRANSITION_SEC) {
+        fixed.transitionIn = 'cut';
+        delete fixed.transitionSec;
+      } else if (transitionSecOf(s) > limit) fixed.transitionSec = limit;
+    } else delete fixed.transitionSec;
+    if (s.narration !== undefined) {
+      const words = clean(s.narration).split(/\s+/).filter(Boolean);
+      const max = Math.floor(MAX_NARRATION_WORDS_PER_SEC * s.durationSec);
+      if (words.length) fixed.narration = words.slice(0, max).join(' ');
+      else delete fixed.narration;
+    }
+    if (brief.voiceover.enabled === false) delete fixed.narration;
+    return fixed;
+  });
   const last = scenes[scenes.length - 1];
   const compliance = complianceText(brief);
   return {
