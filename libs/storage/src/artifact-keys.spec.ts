@@ -9,6 +9,11 @@ describe(ArtifactKeys.name, () => {
     expect(keys.music).toMatch(/audio\/music\.m4a$/);
     expect(keys.finalVideo).toMatch(/final\/output\.mp4$/);
     expect(keys.poster).toMatch(/final\/poster\.jpg$/);
+    expect(keys.finalVideoFor('16:9', true)).toBe(keys.finalVideo);
+    expect(keys.finalVideoFor('9:16', false)).toMatch(/final\/output_9x16\.mp4$/);
+    expect(keys.preview).toMatch(/final\/preview\.webp$/);
+    expect(keys.captions).toMatch(/final\/captions\.vtt$/);
+    expect(() => keys.finalVideoFor('../x', false)).toThrow(RangeError);
   });
 
   it.each(['..', '../other', 'a/b', '', 'x'.repeat(65), 'team A'])('rejects the unsafe segment %j', (bad) => {

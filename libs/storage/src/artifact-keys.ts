@@ -37,7 +37,19 @@ export class ArtifactKeys {
   get finalVideo() {
     return `${this.prefix}/final/output.mp4`;
   }
+  /** The master is `final/output.mp4`; every other format `final/output_<w>x<h ratio>.mp4`, e.g. output_9x16.mp4. */
+  finalVideoFor(aspectRatio: string, isMaster: boolean) {
+    if (isMaster) return this.finalVideo;
+    if (!/^\d{1,2}:\d{1,2}$/.test(aspectRatio)) throw new RangeError(`unsafe aspect ratio for a storage key: ${aspectRatio}`);
+    return `${this.prefix}/final/output_${aspectRatio.replace(':', 'x')}.mp4`;
+  }
   get poster() {
     return `${this.prefix}/final/poster.jpg`;
+  }
+  get preview() {
+    return `${this.prefix}/final/preview.webp`;
+  }
+  get captions() {
+    return `${this.prefix}/final/captions.vtt`;
   }
 }
