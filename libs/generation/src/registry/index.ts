@@ -1,0 +1,3 @@
+export * from './model-profile.schema';
+export * from './model-registry.loader';
+export * from './model-limits.util';

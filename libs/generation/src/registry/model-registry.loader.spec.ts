@@ -1,0 +1,188 @@
+import { ConfigError } from '@app/config';
+import { loadModelRegistry } from './model-registry.loader';
+
+type Providers = Parameters<typeof loadModelRegistry>[0]['providers'];
+
+function config(providers: Partial<Providers> = {}) {
+  return {
+    providers: {
+      modelsFile: null,
+      vllmOmniBaseUrls: [],
+      replicateTokens: [],
+      defaultVideoProfile: 'video_default',
+      ...providers,
+    },
+  };
+}
+
+function withFile(json: unknown, providers: Partial<Providers> = {}) {
+  return loadModelRegistry(config({ modelsFile: '/models.json', ...providers }), {
+    readFile: () => (typeof json === 'string' ? json : JSON.stringify(json)),
+  });
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadModelRegistry.name, () => {
+  it('serves every standard profile with the free embedded renderers when nothing is configured', () => {
+    const registry = loadModelRegistry(config());
+    expect([...registry.profiles.keys()].sort()).toEqual(
+      ['image_default', 'image_hd', 'music_default', 'speech_default', 'video_default', 'video_long'].sort(),
+    );
+    for (const profile of registry.profiles.values()) {
+      expect(profile.provider).toBe('embedded');
+      expect(profile.price).toEqual({});
+    }
+    expect(registry.get('speech_default').model).toBe('flite');
+    expect(registry.defaultVideo.name).toBe('video_default');
+  });
+
+  it('moves video, image and speech to vLLM-Omni when VLLM_OMNI_BASE_URL is set', () => {
+    const registry = loadModelRegistry(config({ vllmOmniBaseUrls: ['http://gpu-1:8091'] }));
+    expect(registry.get('video_default')).toMatchObject({
+      provider: 'vllm-omni',
+      model: 'Wan-AI/Wan2.2-TI2V-5B-Diffusers',
+      maxFrames: 121,
+      fps: 24,
+      framesQuantum: 4,
+      acceptsFirstFrame: true,
+    });
+    expect(registry.get('image_default').provider).toBe('vllm-omni');
+    expect(registry.get('speech_default').provider).toBe('vllm-omni');
+    expect(registry.get('music_default').provider).toBe('embedded');
+    expect(registry.find('video_kling')).toBeNull();
+  });
+
+  it('adds Replicate profiles only when tokens are set', () => {
+    const registry = loadModelRegistry(config({ replicateTokens: ['r8_a'] }));
+    expect(registry.get('video_default')).toMatchObject({
+      provider: 'replicate',
+      model: 'kwaivgi/kling-v2.5-turbo-pro',
+    });
+    expect(registry.get('video_long').clipLengthsSec).toEqual([5, 10]);
+    expect(registry.get('music_default')).toMatchObject({
+      provider: 'replicate',
+      model: 'stability-ai/stable-audio-2.5',
+    });
+
+    const both = loadModelRegistry(config({ replicateTokens: ['r8_a'], vllmOmniBaseUrls: ['http://gpu-1:8091'] }));
+    expect(both.get('video_default').provider).toBe('vllm-omni');
+    expect(both.get('video_long').provider).toBe('replicate');
+  });
+
+  it('lets the registry file replace a profile whole and add custom ones', () => {
+    const registry = withFile(
+      {
+        $comment: 'test',
+        profiles: {
+          video_default: {
+            kind: 'video',
+            provider: 'vllm-omni',
+            model: 'Wan-AI/Wan2.2-I2V-A14B-Diffusers',
+            endpoints: ['http://gpu-9:8000'],
+            fps: 16,
+            maxFrames: 81,
+            sampling: { steps: 40 },
+            lora: { path: '/loras/brand.safetensors', scale: 0.8 },
+          },
+          video_promo: { kind: 'video', provider: 'embedded', model: 'animatic' },
+        },
+      },
+      { defaultVideoProfile: 'video_promo' },
+    );
+    expect(registry.get('video_default')).toMatchObject({
+      model: 'Wan-AI/Wan2.2-I2V-A14B-Diffusers',
+      endpoints: ['http://gpu-9:8000'],
+      sampling: { steps: 40, guidance: null, flowShift: null, seed: null },
+      lora: { path: '/loras/brand.safetensors', scale: 0.8 },
+      maxSlowdown: 1.5,
+    });
+    expect(registry.defaultVideo.name).toBe('video_promo');
+    expect(registry.get('music_default').provider).toBe('embedded');
+  });
+
+  it('keeps the file ahead of what VLLM_OMNI_BASE_URL implies', () => {
+    const registry = withFile(
+      { profiles: { video_default: { kind: 'video', provider: 'embedded', model: 'animatic' } } },
+      { vllmOmniBaseUrls: ['http://gpu-1:8091'] },
+    );
+    expect(registry.get('video_default').provider).toBe('embedded');
+    expect(registry.get('image_default').provider).toBe('vllm-omni');
+  });
+
+  it('lists every bad entry at once', () => {
+    const problems = problemsOf(() =>
+      withFile(
+        {
+          profiles: {
+            video_default: { kind: 'image', provider: 'embedded', model: 'x' },
+            video_long: {
+              kind: 'video',
+              provider: 'replicate',
+              model: 'someone/unknown',
+              fps: 24,
+              clipLengthsSec: [5],
+            },
+            image_hd: { kind: 'image', provider: 'vllm-omni', model: 'm', maxWidth: -5, colour: 'red' },
+            music_default: { kind: 'music', provider: 'vllm-omni', model: 'm' },
+            'Bad-Name': { kind: 'video', provider: 'embedded', model: 'animatic' },
+          },
+        },
+        { defaultVideoProfile: 'video_nope' },
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Bad-Name: profile names are lowercase/),
+        expect.stringMatching(/video_default must be a video profile/),
+        expect.stringMatching(/video_long: replicate needs REPLICATE_API_TOKEN/),
+        expect.stringMatching(/video_long: replicate model someone\/unknown is not one the adapters know/),
+        expect.stringMatching(/image_hd\.maxWidth/),
+        expect.stringMatching(/image_hd.*colour/),
+        expect.stringMatching(/music_default: vllm-omni does not make music/),
+        expect.stringMatching(/music_default: vllm-omni needs VLLM_OMNI_BASE_URL/),
+        expect.stringMatching(/DEFAULT_VIDEO_PROFILE: no profile named video_nope/),
+      ]),
+    );
+  });
+
+  it('reports an unreadable or malformed file instead of starting without it', () => {
+    expect(problemsOf(() => withFile('{ not json'))).toEqual([
+      expect.stringMatching(/MODELS_FILE: \/models.json is not JSON/),
+    ]);
+    expect(
+      problemsOf(() =>
+        loadModelRegistry(config({ modelsFile: '/missing.json' }), {
+          readFile: () => {
+            throw new Error('ENOENT');
+          },
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/cannot read \/missing.json/)]);
+  });
+
+  it('refuses a default video profile that is not video', () => {
+    expect(problemsOf(() => loadModelRegistry(config({ defaultVideoProfile: 'music_default' })))).toEqual([
+      expect.stringMatching(/music_default is a music profile/),
+    ]);
+  });
+});
+
+describe('examples/models.json', () => {
+  it('loads as a documented registry with Replicate tokens set', () => {
+    const registry = loadModelRegistry(
+      config({ modelsFile: `${__dirname}/../../../../examples/models.json`, replicateTokens: ['r8_a'] }),
+    );
+    expect(registry.get('video_default').model).toBe('Wan-AI/Wan2.2-TI2V-5B-Diffusers');
+    expect(registry.get('video_brand').lora).toEqual({ path: '/models/loras/brand-look.safetensors', scale: 0.8 });
+    expect(registry.get('music_default').provider).toBe('replicate');
+  });
+});

@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { type AppConfig, ConfigError } from '@app/config';
+import {
+  type ModelKind,
+  type ModelProfile,
+  type ModelProfileInput,
+  modelProfileSchema,
+  PROFILE_NAME,
+  registryFileSchema,
+  STANDARD_PROFILES,
+  type StandardProfileName,
+} from './model-profile.schema';
+
+/** Replicate models whose inputs the adapters know how to build (input names differ per model). */
+export const REPLICATE_MODELS: Readonly<Record<string, ModelKind>> = {
+  'kwaivgi/kling-v2.5-turbo-pro': 'video',
+  'stability-ai/stable-audio-2.5': 'music',
+};
+
+const KIND_OF_STANDARD: Record<StandardProfileName, ModelKind> = {
+  image_default: 'image',
+  image_hd: 'image',
+  video_default: 'video',
+  video_long: 'video',
+  music_default: 'music',
+  speech_default: 'speech',
+};
+
+const KINDS_BY_PROVIDER: Record<ModelProfile['provider'], readonly ModelKind[]> = {
+  embedded: ['video', 'image', 'music', 'speech'],
+  'vllm-omni': ['video', 'image', 'speech'],
+  replicate: ['video', 'music'],
+};
+
+/** What runs with nothing configured: the embedded renderers, free. */
+export const EMBEDDED_PROFILES: Record<StandardProfileName, ModelProfileInput> = {
+  video_default: { kind: 'video', provider: 'embedded', model: 'animatic', fps: 24, acceptsFirstFrame: true },
+  video_long: { kind: 'video', provider: 'embedded', model: 'animatic', fps: 24, acceptsFirstFrame: true },
+  image_default: { kind: 'image', provider: 'embedded', model: 'animatic-frame' },
+  image_hd: { kind: 'image', provider: 'embedded', model: 'animatic-frame', maxWidth: 3840, maxHeight: 3840 },
+  music_default: { kind: 'music', provider: 'embedded', model: 'synth' },
+  speech_default: { kind: 'speech', provider: 'embedded', model: 'flite' },
+};
+
+/**
+ * With VLLM_OMNI_BASE_URL: Wan2.2 TI2V-5B (text and image to video, 1280x704 or 704x1280, 121 frames
+ * at 24 fps, one GPU per server), Z-Image-Turbo for keyframes and Qwen3-TTS for voiceover. Each
+ * vLLM-Omni server runs one model; the adapters send each request to a server that lists its model.
+ */
+export const VLLM_OMNI_PROFILES: Partial<Record<string, ModelProfileInput>> = {
+  video_default: {
+    kind: 'video',
+    provider: 'vllm-omni',
+    model: 'Wan-AI/Wan2.2-TI2V-5B-Diffusers',
+    precision: 'bf16',
+    maxWidth: 1280,
+    maxHeight: 704,
+    sizeQuantum: 32,
+    maxFrames: 121,
+    framesQuantum: 4,
+    fps: 24,
+    acceptsFirstFrame: true,
+    sampling: { steps: 50, guidance: 5, flowShift: 5, seed: null },
+    negativePrompt: 'blurry, low quality, distorted faces, watermark, text artifacts, flicker',
+    concurrency: 1,
+    requestsPerSecond: 5,
+  },
+  image_default: {
+    kind: 'image',
+    provider: 'vllm-omni',
+    model: 'Tongyi-MAI/Z-Image-Turbo',
+    precision: 'bf16',
+    maxWidth: 2048,
+    maxHeight: 2048,
+    sampling: { steps: 9, guidance: 0, flowShift: null, seed: null },
+    concurrency: 2,
+    requestsPerSecond: 5,
+  },
+  speech_default: {
+    kind: 'speech',
+    provider: 'vllm-omni',
+    model: 'Qwen/Qwen3-TTS-12Hz-1.7B-CustomVoice',
+    voice: 'vivian',
+    concurrency: 4,
+    requestsPerSecond: 10,
+  },
+};
+
+/** Kling's published input schema: `duration` 5 or 10, first and last frame; list price per second of video. */
+const KLING: ModelProfileInput = {
+  kind: 'video',
+  provider: 'replicate',
+  model: 'kwaivgi/kling-v2.5-turbo-pro',
+  maxWidth: 1920,
+  maxHeight: 1080,
+  fps: 24,
+  clipLengthsSec: [5, 10],
+  acceptsFirstFrame: true,
+  acceptsLastFrame: true,
+  negativePrompt: 'blurry, low quality, distorted, watermark',
+  price: { perSecondUsd: 0.07 },
+  concurrency: 4,
+  requestsPerSecond: 8,
+};
+
+/** With REPLICATE_API_TOKEN: Kling for long shots (and for all video when no vLLM-Omni server is set), Stable Audio 2.5 for the bed. */
+function replicateProfiles(hasVllm: boolean): Record<string, ModelProfileInput> {
+  return {
+    video_kling: KLING,
+    video_long: KLING,
+    ...(hasVllm ? {} : { video_default: KLING }),
+    music_default: {
+      kind: 'music',
+      provider: 'replicate',
+      model: 'stability-ai/stable-audio-2.5',
+      sampling: { steps: 8, guidance: 1, flowShift: null, seed: null },
+      price: { perCallUsd: 0.2 },
+      concurrency: 4,
+      requestsPerSecond: 8,
+    },
+  };
+}
+
+export interface ModelRegistry {
+  readonly profiles: ReadonlyMap<string, ModelProfile>;
+  /** the registry file that was read, if any */
+  readonly file: string | null;
+  get(name: string): ModelProfile;
+  find(name: string): ModelProfile | null;
+  /** DEFAULT_VIDEO_PROFILE */
+  readonly defaultVideo: ModelProfile;
+}
+
+type ProvidersConfig = Pick<AppConfig['providers'], 'modelsFile' | 'vllmOmniBaseUrls' | 'replicateTokens'> &
+  Partial<Pick<AppConfig['providers'], 'defaultVideoProfile'>>;
+
+export interface LoadRegistryOptions {
+  readFile?: (path: string) => string;
+}
+
+function readRegistryFile(path: string, read: (path: string) => string, problems: string[]): Record<string, unknown> {
+  let raw: string;
+  try {
+    raw = read(path);
+  } catch (error) {
+    problems.push(`MODELS_FILE: cannot read ${path}: ${(error as Error).message}`);
+    return {};
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    problems.push(`MODELS_FILE: ${path} is not JSON: ${(error as Error).message}`);
+    return {};
+  }
+  const file = registryFileSchema.safeParse(json);
+  if (!file.success) {
+    for (const issue of file.error.issues)
+      problems.push(`MODELS_FILE ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return {};
+  }
+  return file.data.profiles;
+}
+
+function checkProfile(p: ModelProfile, config: ProvidersConfig, where: string, problems: string[]): void {
+  const standardKind = KIND_OF_STANDARD[p.name as StandardProfileName];
+  if (standardKind && p.kind !== standardKind) problems.push(`${where}: ${p.name} must be a ${standardKind} profile`);
+  if (!KINDS_BY_PROVIDER[p.provider].includes(p.kind))
+    problems.push(
+      `${where}: ${p.provider} does not make ${p.kind} (it makes ${KINDS_BY_PROVIDER[p.provider].join(', ')})`,
+    );
+  if (p.provider === 'vllm-omni' && !p.endpoints?.length && !config.vllmOmniBaseUrls.length)
+    problems.push(`${where}: vllm-omni needs VLLM_OMNI_BASE_URL or "endpoints"`);
+  if (p.provider !== 'vllm-omni' && p.endpoints)
+    problems.push(`${where}: "endpoints" only applies to vllm-omni profiles`);
+  if (p.provider === 'replicate') {
+    if (!config.replicateTokens.length) problems.push(`${where}: replicate needs REPLICATE_API_TOKEN`);
+    if (REPLICATE_MODELS[p.model] !== p.kind)
+      problems.push(
+        `${where}: replicate model ${p.model} is not one the adapters know for ${p.kind} ` +
+          `(known: ${Object.keys(REPLICATE_MODELS).join(', ')})`,
+      );
+  }
+  if (p.kind === 'video' && p.provider !== 'embedded') {
+    if (!p.fps) problems.push(`${where}: a video profile needs "fps"`);
+    if (!p.clipLengthsSec && p.maxFrames === null)
+      problems.push(`${where}: a video profile needs "clipLengthsSec" or "maxFrames"`);
+  }
+  if (p.kind !== 'video' && (p.clipLengthsSec || p.maxFrames !== null))
+    problems.push(`${where}: "clipLengthsSec" and "maxFrames" only apply to video profiles`);
+}
+
+/**
+ * The model profiles in force: embedded defaults, then what the environment implies (vLLM-Omni
+ * servers, Replicate tokens), then MODELS_FILE, whose entries replace same-named profiles whole.
+ * Every bad entry and every profile that cannot run with this configuration is listed at once.
+ */
+export function loadModelRegistry(
+  config: { providers: ProvidersConfig },
+  options: LoadRegistryOptions = {},
+): ModelRegistry {
+  const providers = config.providers;
+  const problems: string[] = [];
+  const inputs: Record<string, { input: unknown; where: string }> = {};
+  const put = (entries: Record<string, unknown>, where: string) => {
+    for (const [name, input] of Object.entries(entries)) inputs[name] = { input, where: `${where} ${name}` };
+  };
+
+  put(EMBEDDED_PROFILES, 'default');
+  if (providers.vllmOmniBaseUrls.length) put(VLLM_OMNI_PROFILES, 'VLLM_OMNI_BASE_URL default');
+  if (providers.replicateTokens.length)
+    put(replicateProfiles(providers.vllmOmniBaseUrls.length > 0), 'REPLICATE_API_TOKEN default');
+  if (providers.modelsFile)
+    put(
+      readRegistryFile(providers.modelsFile, options.readFile ?? ((p) => readFileSync(p, 'utf8')), problems),
+      'MODELS_FILE',
+    );
+
+  const profiles = new Map<string, ModelProfile>();
+  for (const [name, { input, where }] of Object.entries(inputs)) {
+    if (!PROFILE_NAME.test(name)) {
+      problems.push(`${where}: profile names are lowercase letters, digits and _ (1 to 64)`);
+      continue;
+    }
+    const parsed = modelProfileSchema.safeParse(input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        problems.push(`${where}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
+      continue;
+    }
+    const { $comment: _comment, ...fields } = parsed.data;
+    const profile: ModelProfile = {
+      ...fields,
+      name,
+      clipLengthsSec: fields.clipLengthsSec ? [...new Set(fields.clipLengthsSec)].sort((a, b) => a - b) : null,
+    };
+    checkProfile(profile, providers, where, problems);
+    profiles.set(name, profile);
+  }
+
+  for (const name of STANDARD_PROFILES) if (!inputs[name]) problems.push(`profile ${name} is missing`);
+  const defaultName = providers.defaultVideoProfile ?? 'video_default';
+  const defaultVideo = profiles.get(defaultName);
+  if (!defaultVideo && !inputs[defaultName]) problems.push(`DEFAULT_VIDEO_PROFILE: no profile named ${defaultName}`);
+  else if (defaultVideo && defaultVideo.kind !== 'video')
+    problems.push(`DEFAULT_VIDEO_PROFILE: ${defaultName} is a ${defaultVideo.kind} profile, not video`);
+
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    profiles,
+    file: providers.modelsFile,
+    defaultVideo: defaultVideo!,
+    find: (name) => profiles.get(name) ?? null,
+    get(name) {
+      const profile = profiles.get(name);
+      if (!profile) throw new RangeError(`no model profile named ${name} (have: ${[...profiles.keys()].join(', ')})`);
+      return profile;
+    },
+  };
+}
