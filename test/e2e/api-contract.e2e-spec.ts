@@ -63,9 +63,11 @@ describe('HTTP contract', () => {
       plannerModel: null,
       moderation: false,
       video: 'animatic',
+      videoProfile: 'video_default',
       music: 'synth',
       realVideoBackend: false,
     });
+    expect(body.providers).toMatchObject({ status: 'ok', realVideo: false, defaultVideoProfile: 'video_default' });
   });
 
   it('returns the same job for a retried submit with the same Idempotency-Key', async () => {

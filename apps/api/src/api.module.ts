@@ -18,6 +18,7 @@ import { BriefIntake } from './jobs/brief-intake.service';
 import { StoryboardsController } from './storyboards/storyboards.controller';
 import { SafetyAuditController } from './safety/safety-audit.controller';
 import { PromptsController } from './prompts/prompts.controller';
+import { UsageController } from './usage/usage.controller';
 
 @Module({})
 export class ApiModule {
@@ -33,7 +34,14 @@ export class ApiModule {
         SafetyModule,
         GenerationModule,
       ],
-      controllers: [JobsController, StoryboardsController, PromptsController, SafetyAuditController, HealthController],
+      controllers: [
+        JobsController,
+        StoryboardsController,
+        PromptsController,
+        SafetyAuditController,
+        UsageController,
+        HealthController,
+      ],
       providers: [
         JobsService,
         BriefIntake,

@@ -5,7 +5,9 @@ import { JobsModule } from '@app/jobs';
 import { PipelineModule, type QueueName } from '@app/pipeline';
 import { PlannerModule, SafetyModule } from '@app/planner';
 import { StorageModule } from '@app/storage';
+import { CostEstimator } from './cost-estimator.service';
 import { JobSteps } from './job-steps.service';
+import { UsageRecorder } from './usage-recorder.service';
 import { RecoveryService } from './recovery.service';
 import { Storyboards } from './storyboards.service';
 import { PROCESSORS, WorkerBootstrap } from './worker-bootstrap.service';
@@ -27,6 +29,8 @@ export class WorkerModule {
       ],
       providers: [
         JobSteps,
+        CostEstimator,
+        UsageRecorder,
         Storyboards,
         RecoveryService,
         WorkerBootstrap,

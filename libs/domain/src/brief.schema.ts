@@ -79,6 +79,13 @@ export const briefSchema = z
       .strict()
       .refine((w) => w.text || w.logo, 'needs a text or a logo')
       .optional(),
+    /** a model profile from the registry (e.g. video_long); the configured default otherwise */
+    videoProfile: z
+      .string()
+      .regex(/^[a-z0-9_]{1,64}$/)
+      .optional(),
+    /** the most this job may spend on generation, in US dollars: planning or generation that would exceed it fails first */
+    budgetUsd: z.number().min(0).max(100_000).optional(),
     quality: z.enum(['preview', 'final']).default('preview'),
     seed: z
       .number()

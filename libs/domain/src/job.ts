@@ -32,6 +32,25 @@ export interface SceneState {
   finishedAt: string | null;
   /** Storage key of the normalised clip, once generated. */
   clipKey: string | null;
+  /** the provider job generating this scene, written before polling starts so a restart resumes it */
+  providerJob?: ProviderJobRecord | null;
+}
+
+export interface ProviderJobRecord {
+  provider: string;
+  id: string;
+  endpoint: string;
+  model: string;
+  createdAt: string;
+}
+
+/** What a job used: seconds generated per model, calls, estimated cost from the registry's prices. */
+export interface UsageRecord {
+  provider: string;
+  model: string;
+  seconds: number;
+  calls: number;
+  costUsd: number;
 }
 
 export interface MusicState {
@@ -86,6 +105,7 @@ export interface Job {
   stages: Partial<Record<Stage, { startedAt: string; finishedAt: string | null }>>;
   backends: Backends | null;
   planning: PlanningRecord | null;
+  usage?: { items: UsageRecord[]; costUsd: number; estimatedCostUsd: number | null };
   cancelRequested: boolean;
 }
 

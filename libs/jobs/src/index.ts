@@ -6,3 +6,4 @@ export * from './job-change.notifier';
 export * from './job.repository';
 export * from './jobs.module';
 export * from './safety-audit.log';
+export * from './tenant-usage.repository';

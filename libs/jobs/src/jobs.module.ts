@@ -4,6 +4,7 @@ import { createDynamoClient } from './dynamo.client';
 import { JobChangeNotifier } from './job-change.notifier';
 import { DYNAMO_CLIENT, JobRepository } from './job.repository';
 import { SafetyAuditLog } from './safety-audit.log';
+import { TenantUsageRepository } from './tenant-usage.repository';
 
 @Global()
 @Module({
@@ -16,7 +17,8 @@ import { SafetyAuditLog } from './safety-audit.log';
     JobChangeNotifier,
     JobRepository,
     SafetyAuditLog,
+    TenantUsageRepository,
   ],
-  exports: [JobRepository, JobChangeNotifier, SafetyAuditLog, DYNAMO_CLIENT],
+  exports: [JobRepository, JobChangeNotifier, SafetyAuditLog, TenantUsageRepository, DYNAMO_CLIENT],
 })
 export class JobsModule {}

@@ -2,7 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { MUSIC_GENERATOR, type MusicGenerator, VIDEO_GENERATOR, type VideoGenerator } from '@app/generation';
+import {
+  checkProviders,
+  describeProviders,
+  MODEL_REGISTRY,
+  type ModelRegistry,
+  MUSIC_GENERATOR,
+  type MusicGenerator,
+  VIDEO_GENERATOR,
+  type VideoGenerator,
+} from '@app/generation';
 import { DYNAMO_CLIENT, JobChangeNotifier } from '@app/jobs';
 import { FfmpegRunner } from '@app/media';
 import { SafetyScreen, STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
@@ -28,6 +37,7 @@ export class HealthService {
     @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
     private readonly safety: SafetyScreen,
+    @Inject(MODEL_REGISTRY) private readonly registry: ModelRegistry,
   ) {}
 
   async report() {
@@ -44,16 +54,20 @@ export class HealthService {
         }),
       ),
     ]);
+    const providers = await checkProviders(this.registry, this.config, { timeoutMs: CHECK_TIMEOUT_MS });
     const components = { redis, dynamodb, s3, ffmpeg };
+    const description = describeProviders(this.registry, this.config);
     return {
-      status: Object.values(components).every((c) => c.ok) ? 'ok' : 'degraded',
+      status: Object.values(components).every((c) => c.ok) && providers.status !== 'down' ? 'ok' : 'degraded',
       components,
+      providers: { ...providers, ...description },
       backends: {
         planner: this.planner.name,
         plannerModel: this.planner.model ?? null,
         moderation: this.safety.moderation,
         video: this.video.name,
         music: this.music.name,
+        videoProfile: description.defaultVideoProfile,
         realVideoBackend: this.video.real,
       },
     };

@@ -10,7 +10,7 @@ export interface JobView {
   createdAt: string;
   updatedAt: string;
   brief: Job['brief'];
-  scenes: Array<Omit<Job['scenes'][number], 'clipKey'> & { clipUrl?: string }>;
+  scenes: Array<Omit<Job['scenes'][number], 'clipKey' | 'providerJob'> & { clipUrl?: string; providerJobId?: string }>;
   music: Job['music'];
   outputs: Array<{
     type: string;
@@ -24,6 +24,7 @@ export interface JobView {
   stages: Job['stages'];
   backends: Job['backends'];
   planning: Job['planning'];
+  usage: Job['usage'] | null;
 }
 
 /** The public shape of a job: the row, with artifact keys replaced by URLs presigned at read time. */
@@ -33,9 +34,13 @@ export class JobViews {
 
   async of(job: Job): Promise<JobView> {
     const scenes = await Promise.all(
-      job.scenes.map(async ({ clipKey, ...scene }) =>
-        scene.status === 'completed' && clipKey ? { ...scene, clipUrl: await this.store.presign(clipKey) } : scene,
-      ),
+      job.scenes.map(async ({ clipKey, providerJob, ...rest }) => {
+        // The provider's job id helps support find a generation; its endpoint stays internal.
+        const scene = providerJob ? { ...rest, providerJobId: providerJob.id } : rest;
+        return scene.status === 'completed' && clipKey
+          ? { ...scene, clipUrl: await this.store.presign(clipKey) }
+          : scene;
+      }),
     );
     const outputs = await Promise.all(
       job.outputs.map(async ({ key, ...output }) => ({ ...output, url: await this.store.presign(key) })),
@@ -55,6 +60,7 @@ export class JobViews {
       stages: job.stages,
       backends: job.backends,
       planning: job.planning,
+      usage: job.usage ?? null,
     };
   }
 }

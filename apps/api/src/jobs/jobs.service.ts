@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Queue } from 'bullmq';
 import { AppError, type Brief, ErrorCodes, isTerminal, type Job } from '@app/domain';
+import { MODEL_REGISTRY, type ModelRegistry } from '@app/generation';
 import { isJobId, JobRepository, newJobId } from '@app/jobs';
 import { bullJobId, JobName, QueueName, STEP_OPTIONS } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
@@ -19,6 +20,7 @@ export class JobsService {
     private readonly intake: BriefIntake,
     private readonly store: ArtifactStore,
     @InjectQueue(QueueName.Plan) private readonly planQueue: Queue,
+    @Inject(MODEL_REGISTRY) private readonly registry: ModelRegistry,
   ) {}
 
   /**
@@ -41,6 +43,14 @@ export class JobsService {
     } catch (error) {
       if (error instanceof ValidationError && keyProblem) throw new ValidationError([keyProblem, ...error.problems]);
       throw error;
+    }
+    const profile = intake.brief.videoProfile;
+    if (profile && this.registry.find(profile)?.kind !== 'video') {
+      const known = [...this.registry.profiles.values()].filter((p) => p.kind === 'video').map((p) => p.name);
+      throw new ValidationError([
+        ...(keyProblem ? [keyProblem] : []),
+        { field: 'videoProfile', reason: `is not a video profile here; known: ${known.join(', ')}` },
+      ]);
     }
     if (keyProblem) throw new ValidationError([keyProblem]);
     await this.intake.screen(intake, { ...who, stage: 'submit' });

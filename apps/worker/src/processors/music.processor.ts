@@ -8,6 +8,7 @@ import { type JobRef, QueueName } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { CONTENT_HASH, hashOf } from '../content-hash';
 import { JobSteps } from '../job-steps.service';
+import { UsageRecorder } from '../usage-recorder.service';
 import { progressWriter } from '../progress-throttle';
 import { Storyboards } from '../storyboards.service';
 import { withWorkDir } from '../work-dir';
@@ -23,6 +24,7 @@ export class MusicProcessor extends WorkerHost {
     private readonly store: ArtifactStore,
     private readonly storyboards: Storyboards,
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
+    private readonly usage: UsageRecorder,
   ) {
     super();
   }
@@ -46,8 +48,9 @@ export class MusicProcessor extends WorkerHost {
               j.music.progress = percent;
             }),
           );
-          const { path } = await this.music.generate({ ...request, workDir }, { signal, onProgress });
+          const { path, usage } = await this.music.generate({ ...request, workDir }, { signal, onProgress });
           await this.store.putFile(key, path, 'audio/mp4', { [CONTENT_HASH]: contentHash });
+          await this.usage.record(ref, usage);
         });
       }
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {

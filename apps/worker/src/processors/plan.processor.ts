@@ -24,6 +24,7 @@ import {
   storyboardTexts,
 } from '@app/planner';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
+import { CostEstimator } from '../cost-estimator.service';
 import { JobSteps } from '../job-steps.service';
 import { WORKER_OPTIONS } from '../worker-options';
 
@@ -38,6 +39,7 @@ export class PlanProcessor extends WorkerHost {
     private readonly store: ArtifactStore,
     @Inject(STORYBOARD_PLANNER) private readonly planner: StoryboardPlanner,
     private readonly safety: SafetyScreen,
+    private readonly costs: CostEstimator,
     @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
     @InjectFlowProducer(JOB_FLOW_PRODUCER) private readonly flows: FlowProducer,
@@ -62,9 +64,13 @@ export class PlanProcessor extends WorkerHost {
         { tenantId: ref.tenantId, actor: `${ref.tenantId}/planner:${this.planner.name}`, stage: 'plan' },
         signal,
       );
+      // A plan whose generation would cost more than the job's budget fails before anything is spent.
+      const estimatedCostUsd = this.costs.job(job.brief, storyboard);
+      this.costs.assertWithinBudget(job.brief, 0, estimatedCostUsd);
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
         if (j.status !== 'planning') return false;
         const now = new Date().toISOString();
+        j.usage = { items: [], costUsd: 0, estimatedCostUsd };
         j.planning =
           report ?? j.planning ?? this.record({ planner: this.planner.name, model: this.planner.model ?? null });
         j.status = 'generating';

@@ -15,7 +15,9 @@ import { type ScenePayload } from '@app/pipeline';
 import { TemplatePlanner } from '@app/planner';
 import { ArtifactKeys, ArtifactStore, StorageModule } from '@app/storage';
 import { aJob, startTestEnv, type TestEnv } from '@app/testing';
+import { CostEstimator } from '../cost-estimator.service';
 import { JobSteps } from '../job-steps.service';
+import { UsageRecorder } from '../usage-recorder.service';
 import { Storyboards } from '../storyboards.service';
 import { SceneProcessor } from './scene.processor';
 
@@ -58,7 +60,7 @@ describe(SceneProcessor.name, () => {
     env = await startTestEnv();
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(env.config), JobsModule, StorageModule, GenerationModule],
-      providers: [JobSteps, Storyboards, SceneProcessor],
+      providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, SceneProcessor],
     })
       // VIDEO_GENERATOR aliases the class, so the class is what gets replaced.
       .overrideProvider(AnimaticVideoGenerator)

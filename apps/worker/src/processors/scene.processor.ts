@@ -4,13 +4,15 @@ import { Inject } from '@nestjs/common';
 import { type Job as BullJob } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { clipDurationSec, outputSpecFor, seededFrom } from '@app/domain';
-import { VIDEO_GENERATOR, type VideoGenerator } from '@app/generation';
+import { GENERATORS, type Generators, type ProviderJobRef } from '@app/generation';
 import { JobRepository } from '@app/jobs';
 import { Composer } from '@app/media';
 import { QueueName, type ScenePayload } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { CONTENT_HASH, hashFile, hashOf } from '../content-hash';
+import { CostEstimator } from '../cost-estimator.service';
 import { JobSteps } from '../job-steps.service';
+import { UsageRecorder } from '../usage-recorder.service';
 import { progressWriter } from '../progress-throttle';
 import { Storyboards } from '../storyboards.service';
 import { withWorkDir } from '../work-dir';
@@ -29,7 +31,9 @@ export class SceneProcessor extends WorkerHost {
     private readonly store: ArtifactStore,
     private readonly storyboards: Storyboards,
     private readonly composer: Composer,
-    @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
+    private readonly costs: CostEstimator,
+    private readonly usage: UsageRecorder,
+    @Inject(GENERATORS) private readonly generators: Generators,
   ) {
     super();
   }
@@ -46,6 +50,8 @@ export class SceneProcessor extends WorkerHost {
       });
       const storyboard = await this.storyboards.load(ref);
       const scene = storyboard.scenes[index];
+      const profile = this.costs.videoProfile(job.brief);
+      const video = job.brief.videoProfile ? this.generators.videoFor(profile.name) : this.generators.video;
       const seedIndex = seededFrom(storyboard.scenes, index);
 
       await withWorkDir(this.config.dataDir, `${ref.jobId}-scene-${index}`, async (dir) => {
@@ -63,7 +69,8 @@ export class SceneProcessor extends WorkerHost {
           workDir: dir,
         };
         const contentHash = hashOf({
-          generator: this.video.name,
+          generator: video.name,
+          model: profile.model,
           scene,
           spec: request.spec,
           durationSec: request.durationSec,
@@ -78,12 +85,36 @@ export class SceneProcessor extends WorkerHost {
             j.scenes[index].progress = percent;
           }),
         );
-        const { path } = await this.video.generate(request, { signal, onProgress });
+        this.costs.assertWithinBudget(
+          job.brief,
+          job.usage?.costUsd ?? 0,
+          this.costs.scene(job.brief, storyboard, index),
+        );
+        // A provider job an earlier attempt started is polled to its end, never paid for twice.
+        let providerJob: ProviderJobRef | null = job.scenes[index]?.providerJob ?? null;
+        let result;
+        try {
+          result = await video.generate(request, {
+            signal,
+            onProgress,
+            resume: providerJob,
+            onProviderJob: async (created) => {
+              providerJob = created;
+              await this.jobs.update(ref.tenantId, ref.jobId, (j) => void (j.scenes[index].providerJob = created));
+            },
+          });
+        } catch (error) {
+          // The job ended (cancelled, or failed elsewhere): stop paying for this scene.
+          if (signal.aborted && providerJob) await this.generators.cancel(providerJob).catch(() => undefined);
+          throw error;
+        }
+        const { path, usage } = result;
         const lastFrame = join(dir, 'last.png');
         await this.composer.lastFrame(path, lastFrame);
         // The frame goes last: its presence with a matching hash is what marks the pair complete.
         await this.store.putFile(keys.clip(index), path, 'video/mp4', { [CONTENT_HASH]: contentHash });
         await this.store.putFile(keys.lastFrame(index), lastFrame, 'image/png', { [CONTENT_HASH]: contentHash });
+        await this.usage.record(ref, usage);
       });
 
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
