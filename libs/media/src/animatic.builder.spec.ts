@@ -31,8 +31,6 @@ function request(overrides: Partial<AnimaticSceneRequest> = {}): AnimaticSceneRe
     spec,
     durationSec: 2,
     seedFramePath: null,
-    textFilePath: null,
-    fontFile: '/fonts/Sans-Bold.ttf',
     outPath: '/w/scene_0.mp4',
     seed: 1,
     ...overrides,
@@ -96,25 +94,16 @@ describe(buildAnimaticSceneCommand.name, () => {
     );
   });
 
-  it('draws the on-screen text from the file, unexpanded, fading in and gone before the last frames', () => {
-    const graph = buildAnimaticSceneCommand(
-      request({ durationSec: 4, textFilePath: "/w/it's: [odd], dir;/scene_0.mp4.text.txt" }),
-    ).filterComplex;
-    expect(graph).toContain(
-      ',drawtext=fontfile=/fonts/Sans-Bold.ttf' +
-        ":textfile=/w/it\\\\\\'s\\\\: \\[odd\\]\\, dir\\;/scene_0.mp4.text.txt" +
-        ':expansion=none:fontsize=40:fontcolor=white:line_spacing=10:box=1:boxcolor=black@0.45:boxborderw=14' +
-        ':shadowcolor=black@0.6:shadowx=2:shadowy=2:x=(w-text_w)/2:y=h*0.8-text_h' +
-        ':enable=between(t\\,0.3\\,3.55)' +
-        ':alpha=clip(min((t-0.3)/0.3\\,(3.55-t)/0.3)\\,0\\,1),format=pix_fmts=yuv420p',
-    );
+  it('draws no on-screen text when the scene has some: composition lays it out per output', () => {
+    const withText = buildAnimaticSceneCommand(request({ scene: scene({ onScreenText: 'Breathe easy' }) }));
+    const without = buildAnimaticSceneCommand(request({ scene: scene({ onScreenText: '' }) }));
+    expect(withText).toEqual(without);
+    expect(withText.filterComplex).not.toContain('drawtext');
   });
 
   it('never puts the scene text or prompt into the graph', () => {
     const hostile = "x'; drawtext=text=%{pts}:[v] {\\b1}";
-    const cmd = buildAnimaticSceneCommand(
-      request({ scene: scene({ onScreenText: hostile, visualPrompt: hostile }), textFilePath: '/w/t.txt' }),
-    );
+    const cmd = buildAnimaticSceneCommand(request({ scene: scene({ onScreenText: hostile, visualPrompt: hostile }) }));
     expect(JSON.stringify(cmd)).not.toContain('%{pts}');
     expect(cmd.filterComplex).not.toContain('b1');
   });

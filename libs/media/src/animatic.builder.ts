@@ -1,7 +1,7 @@
 import { type CameraMove, type OutputSpec, type StoryboardScene } from '@app/domain';
 import { type Composition, planComposition, type Shape } from './animatic-composition.builder';
 import { type FfmpegCommand } from './ffmpeg-command.types';
-import { escapeFilterValue, ffmpegColour, formatSeconds } from './filter-syntax.util';
+import { escapeFilterValue, ffmpegColour } from './filter-syntax.util';
 
 export interface AnimaticSceneRequest {
   scene: StoryboardScene;
@@ -9,9 +9,6 @@ export interface AnimaticSceneRequest {
   durationSec: number;
   /** Last frame of the previous clip, a PNG at exactly spec size; the new clip opens on it. */
   seedFramePath: string | null;
-  /** UTF-8 file holding the on-screen text, already wrapped (see `animaticTextLayout`). */
-  textFilePath: string | null;
-  fontFile: string;
   outPath: string;
   seed: number;
 }
@@ -24,27 +21,9 @@ export interface AnimaticSceneRequest {
 export const CANVAS_SCALE = 1.25;
 /** How much of the new scene shows through by the end of a clip that opened on a seed frame. */
 export const SEEDED_SCENE_OPACITY = 0.7;
-export const TEXT_FADE_IN_AT_SEC = 0.3;
-export const TEXT_FADE_SEC = 0.3;
-/** Text is fully gone this long before the end, so the last frame (the next clip's seed) carries none. */
-export const TEXT_CLEAR_BEFORE_END_SEC = 0.45;
-
 /** Push-in ends 20% closer; pull-out ends on the whole canvas (zoom 1). */
 const PUSH_IN_GROWTH = '0.2';
 const PULL_OUT_SHRINK = '0.25';
-
-/** Font size and line width the on-screen text is drawn with; callers wrap the text file to this. */
-export function animaticTextLayout(spec: Pick<OutputSpec, 'width' | 'height'>) {
-  const fontSize = Math.round(Math.min(spec.width, spec.height) * 0.055);
-  return {
-    fontSize,
-    lineSpacing: Math.round(fontSize * 0.25),
-    boxBorder: Math.round(fontSize * 0.35),
-    maxLineWidthPx: Math.round(spec.width * 0.8) - 2 * Math.round(fontSize * 0.35),
-    /** Average advance of DejaVu Sans Bold, erring wide. */
-    narrowEm: 0.66,
-  };
-}
 
 export function canvasSize(spec: Pick<OutputSpec, 'width' | 'height'>): { width: number; height: number } {
   if (spec.width % 4 || spec.height % 4) {
@@ -171,36 +150,11 @@ export function compositionGraph(comp: Composition, fps: number, seed: number): 
   return chains;
 }
 
-function textFilter(req: AnimaticSceneRequest, textFilePath: string): string {
-  const layout = animaticTextLayout(req.spec);
-  const inAt = TEXT_FADE_IN_AT_SEC;
-  const outAt = Math.max(inAt + TEXT_FADE_SEC, req.durationSec - TEXT_CLEAR_BEFORE_END_SEC);
-  const s = formatSeconds;
-  return filter('drawtext', [
-    ['fontfile', req.fontFile],
-    ['textfile', textFilePath],
-    // The text is data: no %{...} expansion, whatever it says.
-    ['expansion', 'none'],
-    ['fontsize', layout.fontSize],
-    ['fontcolor', 'white'],
-    ['line_spacing', layout.lineSpacing],
-    ['box', 1],
-    ['boxcolor', 'black@0.45'],
-    ['boxborderw', layout.boxBorder],
-    ['shadowcolor', 'black@0.6'],
-    ['shadowx', 2],
-    ['shadowy', 2],
-    ['x', '(w-text_w)/2'],
-    ['y', 'h*0.8-text_h'],
-    ['enable', `between(t,${s(inAt)},${s(outAt)})`],
-    ['alpha', `clip(min((t-${s(inAt)})/${s(TEXT_FADE_SEC)},(${s(outAt)}-t)/${s(TEXT_FADE_SEC)}),0,1)`],
-  ]);
-}
-
 /**
- * A preview clip for one storyboard scene: palette gradient and shapes from the prompt, the
- * scene's camera move, its on-screen text in the lower third. With a seed frame the clip opens
- * on that frame exactly and the new scene dissolves in over it, so a continuous cut is seamless.
+ * A preview clip for one storyboard scene: palette gradient and shapes from the prompt and the
+ * scene's camera move. No type: composition lays the on-screen text out per output ratio, so a
+ * clip (and the seed frame taken from its end) stays clean picture. With a seed frame the clip
+ * opens on that frame exactly and the new scene dissolves in over it, so a continuous cut is seamless.
  */
 export function buildAnimaticSceneCommand(req: AnimaticSceneRequest): FfmpegCommand {
   const { scene, spec } = req;
@@ -275,7 +229,6 @@ export function buildAnimaticSceneCommand(req: AnimaticSceneRequest): FfmpegComm
           ['s', `${spec.width}x${spec.height}`],
           ['fps', fps],
         ]),
-    ...(req.textFilePath ? [textFilter(req, req.textFilePath)] : []),
     filter('format', [['pix_fmts', 'yuv420p']]),
     filter('setsar', [['r', 1]]),
   ];

@@ -36,7 +36,7 @@ export function escapeAssText(text: string): string {
 }
 
 /** A font name is a field in a comma-separated style line; keep it to what can stand there. */
-function safeFontName(name: string): string {
+export function safeFontName(name: string): string {
   const cleaned = normaliseText(name)
     .replace(/[,{}\\\n]/g, ' ')
     .replace(/\s+/g, ' ')
@@ -65,7 +65,8 @@ export function assColour(hex: string, alpha = 0): string {
   return `&H${a}${m[3]}${m[2]}${m[1]}`.toUpperCase();
 }
 
-function luminance(hex: string): number {
+/** Relative luminance (WCAG) of `#RRGGBB`; 1 for anything else. */
+export function luminance(hex: string): number {
   const m = HEX.exec(hex);
   if (!m) return 1;
   const [r, g, b] = [m[1], m[2], m[3]].map((c) => {

@@ -1,14 +1,10 @@
-import { CROSSFADE_SEC, type OutputSpec, type TransitionIn } from '@app/domain';
+import { type OutputSpec } from '@app/domain';
 import { type FfmpegCommand } from './ffmpeg-command.types';
 import { escapeFilterValue, formatSeconds } from './filter-syntax.util';
 import { AAC_OUTPUT_OPTIONS } from './audio.builder';
+import { joinGraph, type JoinClip } from './transition-graph.builder';
 
-export interface ComposeClip {
-  path: string;
-  /** The clip's real length, including any crossfade tail it carries for the next clip. */
-  durationSec: number;
-  transitionIn: TransitionIn;
-}
+export type ComposeClip = JoinClip;
 
 export interface ComposeRequest {
   clips: ComposeClip[];
@@ -24,58 +20,6 @@ export interface ComposeRequest {
 export const MUSIC_FADE_OUT_SEC = 1;
 export const LOUDNORM = 'loudnorm=I=-16:TP=-1.5:LRA=11';
 export const COMPOSE_COMMENT = 'Reelsmith';
-
-/**
- * Joins normalised clips into one stream (its label is returned). Cuts and continuous shots are plain
- * joins (runs of them go through one concat); a crossfade overlaps the outgoing clip's extra tail,
- * so its offset is the running length minus the fade and the ad keeps its planned length.
- * Works in whole frames so offsets never drift.
- */
-export function joinGraph(
-  clips: readonly ComposeClip[],
-  fps: number,
-): { chains: string[]; label: string; frames: number } {
-  if (clips.length === 0) throw new RangeError('nothing to compose: no clips');
-  const fadeFrames = Math.round(CROSSFADE_SEC * fps);
-  const clipFrames = clips.map((c) => Math.round(c.durationSec * fps));
-  const chains = clips.map(
-    (_, i) =>
-      // Every input on the same clock and frame grid; concat and xfade both insist on it.
-      `[${i}:v]setpts=PTS-STARTPTS,fps=${fps},trim=end_frame=${clipFrames[i]},setpts=PTS-STARTPTS,` +
-      `format=yuv420p,setsar=1[c${i}]`,
-  );
-
-  let run = ['[c0]'];
-  let frames = clipFrames[0];
-  let joins = 0;
-  const flush = (): string => {
-    if (run.length === 1) return run[0];
-    const label = `[j${joins++}]`;
-    // concat hands out microsecond timestamps; xfade needs both inputs on the same time base.
-    chains.push(`${run.join('')}concat=n=${run.length}:v=1:a=0,fps=${fps}${label}`);
-    return label;
-  };
-
-  for (let i = 1; i < clips.length; i++) {
-    if (clips[i].transitionIn !== 'crossfade') {
-      run.push(`[c${i}]`);
-      frames += clipFrames[i];
-      continue;
-    }
-    if (frames < fadeFrames || clipFrames[i] < fadeFrames) {
-      throw new RangeError(`clip ${i} crossfades but a side is shorter than ${CROSSFADE_SEC}s`);
-    }
-    const outgoing = flush();
-    const label = `[x${i}]`;
-    const offset = formatSeconds((frames - fadeFrames) / fps);
-    chains.push(
-      `${outgoing}[c${i}]xfade=transition=fade:duration=${formatSeconds(CROSSFADE_SEC)}:offset=${offset}${label}`,
-    );
-    run = [label];
-    frames += clipFrames[i] - fadeFrames;
-  }
-  return { chains, label: flush(), frames };
-}
 
 /**
  * The finished ad in one ffmpeg pass: clips joined, the end card and compliance burned in from an

@@ -1,4 +1,4 @@
-import { breakLongRuns, normaliseText, wrapText } from './text-layout.util';
+import { breakLongRuns, glyphWidthEm, normaliseText, textWidthEm, wrapMeasured, wrapText } from './text-layout.util';
 
 describe(wrapText.name, () => {
   it('wraps words greedily to the width', () => {
@@ -30,5 +30,27 @@ describe(breakLongRuns.name, () => {
 describe(normaliseText.name, () => {
   it('turns every newline form into \\n and other control characters into spaces', () => {
     expect(normaliseText('a\r\nb\rc\u2028d\te\u0000f')).toBe('a\nb\nc\nd e f');
+  });
+});
+
+describe(glyphWidthEm.name, () => {
+  it('uses DejaVu Sans Bold’s advances for ASCII and errs wide elsewhere', () => {
+    expect(glyphWidthEm('W')).toBe(1.11);
+    expect(glyphWidthEm('i')).toBe(0.35);
+    expect(glyphWidthEm('é')).toBe(0.9);
+    expect(glyphWidthEm('花')).toBe(1);
+    expect(glyphWidthEm('\u0301')).toBe(0);
+    expect(textWidthEm('Wi')).toBeCloseTo(1.46);
+    expect(glyphWidthEm('W', 'regular')).toBe(0.99);
+    expect(textWidthEm('Wi', 'regular')).toBeCloseTo(1.27);
+  });
+});
+
+describe(wrapMeasured.name, () => {
+  it('wraps at spaces and breaks only words wider than a line', () => {
+    const oneEm = () => 1;
+    expect(wrapMeasured('one two three', 7, oneEm)).toEqual(['one two', 'three']);
+    expect(wrapMeasured('abcdefghij x', 4, oneEm)).toEqual(['abcd', 'efgh', 'ij x']);
+    expect(wrapMeasured('a\n\nb', 4, oneEm)).toEqual(['a', '', 'b']);
   });
 });

@@ -92,3 +92,79 @@ export function breakLongRuns(text: string, maxEm: number, narrowEm: number): st
     )
     .join('\n');
 }
+
+/**
+ * Advances of DejaVu Sans for ' '..'~' in hundredths of an em, rounded up, read from the fonts'
+ * hmtx tables: Bold (scene text, headline, call to action) and Book (compliance, watermark).
+ */
+const ASCII_ADVANCE = {
+  bold: [
+    35, 46, 53, 84, 70, 101, 88, 31, 46, 46, 53, 84, 38, 42, 38, 37, 70, 70, 70, 70, 70, 70, 70, 70, 70, 70, 40, 40, 84,
+    84, 84, 59, 100, 78, 77, 74, 84, 69, 69, 83, 84, 38, 38, 78, 64, 100, 84, 86, 74, 86, 78, 73, 69, 82, 78, 111, 78,
+    73, 73, 46, 37, 46, 84, 50, 50, 68, 72, 60, 72, 68, 44, 72, 72, 35, 35, 67, 35, 105, 72, 69, 72, 72, 50, 60, 48, 72,
+    66, 93, 65, 66, 59, 72, 37, 72, 84,
+  ],
+  regular: [
+    32, 41, 46, 84, 64, 96, 78, 28, 40, 40, 50, 84, 32, 37, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 34, 34, 84,
+    84, 84, 54, 100, 69, 69, 70, 78, 64, 58, 78, 76, 30, 30, 66, 56, 87, 75, 79, 61, 79, 70, 64, 62, 74, 69, 99, 69, 62,
+    69, 40, 34, 40, 84, 50, 50, 62, 64, 55, 64, 62, 36, 64, 64, 28, 28, 58, 28, 98, 64, 62, 64, 64, 42, 53, 40, 64, 60,
+    82, 60, 60, 53, 64, 34, 64, 84,
+  ],
+};
+
+export type FontWeight = keyof typeof ASCII_ADVANCE;
+
+/**
+ * Estimated advance of one character of DejaVu Sans in em. Outside ASCII the estimate is
+ * deliberately wide (Cyrillic capitals, Arabic and missing-glyph boxes all stay under 1 em, a few
+ * Latin ligatures excepted), because a line estimated too narrow is a line libass cuts off.
+ * Bold is the default: it is the wider face, so it errs the safe way for either.
+ */
+export function glyphWidthEm(ch: string, weight: FontWeight = 'bold'): number {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp >= 0x20 && cp <= 0x7e) return ASCII_ADVANCE[weight][cp - 0x20] / 100;
+  if (cp >= 0x300 && cp <= 0x36f) return 0;
+  if (cp >= 0xa0 && cp <= 0x24f) return 0.9;
+  return 1;
+}
+
+/** Greedy wrap by `measure` (em per character) to `maxEm`; words wider than a line are broken between characters. */
+export function wrapMeasured(text: string, maxEm: number, measure: (ch: string) => number): string[] {
+  const width = (s: string) => [...s].reduce((sum, ch) => sum + measure(ch), 0);
+  const lines: string[] = [];
+  for (const paragraph of normaliseText(text).split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/ +/).filter(Boolean)) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (width(candidate) <= maxEm) {
+        line = candidate;
+        continue;
+      }
+      if (line) lines.push(line);
+      const pieces: string[] = [];
+      let piece = '';
+      let pieceEm = 0;
+      for (const ch of word) {
+        const em = measure(ch);
+        if (piece && pieceEm + em > maxEm) {
+          pieces.push(piece);
+          piece = '';
+          pieceEm = 0;
+        }
+        piece += ch;
+        pieceEm += em;
+      }
+      line = piece;
+      lines.push(...pieces);
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Estimated width of `text` in em by `glyphWidthEm`. */
+export function textWidthEm(text: string, weight: FontWeight = 'bold'): number {
+  let sum = 0;
+  for (const ch of text) sum += glyphWidthEm(ch, weight);
+  return sum;
+}

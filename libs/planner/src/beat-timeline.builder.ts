@@ -1,6 +1,8 @@
-import { MAX_SCENE_SEC, MAX_SCENES, MIN_SCENE_SEC, splitDuration, type TransitionIn } from '@app/domain';
+import { isBlended, MAX_SCENE_SEC, MAX_SCENES, MIN_SCENE_SEC, splitDuration, type TransitionIn } from '@app/domain';
 import { AD_BEATS, BODY_BEATS, type AdBeat, type BodyBeat } from './ad-beat';
 import { type BriefCues, type ShotCue } from './brief-cues.parser';
+import { blendSecFor, chooseBeatTransitions } from './scene-transition.builder';
+import { type TransitionStyle } from './tone.profile';
 
 /** One scene-to-be: which beat it plays, how long, how it joins the scene before, and what the brief says of it. */
 export interface SceneSlot {
@@ -10,6 +12,8 @@ export interface SceneSlot {
   parts: number;
   durationSec: number;
   transitionIn: TransitionIn;
+  /** Set for blended transitions only: within a third of this scene and the one before. */
+  transitionSec?: number;
   cues: readonly ShotCue[];
 }
 
@@ -34,12 +38,14 @@ export function selectBeats(durationSec: number, cues: BriefCues): AdBeat[] {
 /**
  * Lays the beats out as scenes whose whole-second durations sum exactly to `durationSec`, each
  * within MIN_SCENE_SEC..MAX_SCENE_SEC, with transitions: `cut` into the first scene, `continuous`
- * inside a split beat, and the brief's own cut/dissolve or the tone's transition between beats.
+ * inside a split beat, and the brief's own cut/dissolve/fade or the tone's transition between beats
+ * (the seed may move a tone's accents between beat changes). Blends get a length that fits both scenes.
  */
 export function buildBeatTimeline(
   durationSec: number,
   cues: BriefCues,
-  beatTransition: 'cut' | 'crossfade',
+  style: TransitionStyle,
+  seed: number,
 ): SceneSlot[] {
   const beats = selectBeats(durationSec, cues);
   const cuesByBeat = foldCues(cues.shots, beats);
@@ -70,15 +76,26 @@ export function buildBeatTimeline(
     MAX_SCENE_SEC,
   );
 
+  // null marks a beat change the brief leaves to the tone.
+  const joins = plan.map(({ beat, part }, i): TransitionIn | null => {
+    if (i === 0) return 'cut';
+    if (part > 0) return 'continuous';
+    const asked = cuesByBeat[beat].find((c) => c.transition !== null)?.transition ?? null;
+    return asked ?? (cues.wholeAdContinuous ? 'continuous' : null);
+  });
+  const free = joins.flatMap((join, i) => (join === null ? [i] : []));
+  const chosen = chooseBeatTransitions(
+    style,
+    free.map((i) => ({ beat: plan[i].beat })),
+    seed,
+  );
+  free.forEach((at, k) => (joins[at] = chosen[k]));
+
   return plan.map(({ beat, part, parts: count }, i) => {
-    const beatCues = cuesByBeat[beat];
-    const asked = beatCues.find((c) => c.transition !== null)?.transition ?? null;
-    let transitionIn: TransitionIn;
-    if (i === 0) transitionIn = 'cut';
-    else if (part > 0) transitionIn = 'continuous';
-    else if (asked) transitionIn = asked;
-    else transitionIn = cues.wholeAdContinuous ? 'continuous' : beatTransition;
-    return { beat, part, parts: count, durationSec: seconds[i], transitionIn, cues: beatCues };
+    const transitionIn = joins[i] ?? style.beat;
+    const slot: SceneSlot = { beat, part, parts: count, durationSec: seconds[i], transitionIn, cues: cuesByBeat[beat] };
+    if (isBlended(transitionIn)) slot.transitionSec = blendSecFor(style, seconds[i - 1], seconds[i]);
+    return slot;
   });
 }
 

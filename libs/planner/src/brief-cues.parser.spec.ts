@@ -58,6 +58,24 @@ describe(readBriefCues.name, () => {
     ).toBe(true);
   });
 
+  it('reads a fade to black or white as a dip into the next shot, not as a shot of its own', () => {
+    const cues = read({
+      brief:
+        'Open on a lighthouse in a storm. Fade to black. The keeper smiles by the fire. Fade to white and end on the logo.',
+    });
+
+    expect(cues.shots).toMatchObject([
+      { text: 'a lighthouse in a storm', transition: null },
+      { text: 'the keeper smiles by the fire', transition: 'dip-to-black' },
+      { beat: 'end-card', text: 'the logo', transition: 'dip-to-white' },
+    ]);
+    expect(read({ brief: 'A dancer spins in the rain. Fade to black.' }).shots.at(-1)).toMatchObject({
+      beat: 'end-card',
+      text: '',
+      transition: 'dip-to-black',
+    });
+  });
+
   it('prefers the tone field over words in the brief text', () => {
     expect(read({ brief: 'A bold, fast ad for tea.', tone: 'soothing' }).tone).toBe('calm');
     expect(read({ brief: 'A bold, fast ad for tea.' }).tone).toBe('energetic');

@@ -9,7 +9,8 @@ export interface ShotCue {
   text: string;
   beat: AdBeat;
   continuous: boolean;
-  transition: 'cut' | 'crossfade' | null;
+  /** A join the brief asks for into this shot; the tone decides the rest. */
+  transition: AskedTransition | null;
   camera: CameraMove | null;
   /** 'follows a runner from a dark tunnel into neon streets': a continuous chain walks through it scene by scene. */
   journey: { action: string; from: string; to: string } | null;
@@ -17,6 +18,8 @@ export interface ShotCue {
   setting: string | null;
   trouble: string | null;
 }
+
+export type AskedTransition = 'cut' | 'crossfade' | 'dip-to-black' | 'dip-to-white';
 
 /** What the template can use from a brief's free text. The text is data: nothing here can change timing or format. */
 export interface BriefCues {
@@ -55,6 +58,10 @@ const OPENING_VERBS =
   /^(?:open|opens|opening|start|starts|begin|begins|close|closes|end|ends|finish|finishes)\s+(?:on|with)\s+/i;
 const TRANSITION_INTO =
   /^(?:(?:a|an|then)\s+)?(?:(?:hard|smash|quick|jump)\s+)?(?:cut|dissolve|cross-?fade|fade)s?\s+to\s+/i;
+// 'fade to black' names a transition, not a black shot: it and its joining word come off the shot text.
+const DIP = /\b(?:fades?|dips?|fading|dipping)\s+(?:out\s+)?to\s+(black|white)\b/i;
+const DIP_PHRASE =
+  /^(?:(?:a|an|then)\s+)?(?:slow\s+)?(?:fades?|dips?|fading|dipping)\s+(?:out\s+)?to\s+(?:black|white)\b(?:\s*,)?(?:\s+(?:and|then|before|on|to)\b)?\s*/i;
 
 const END =
   /^(?:end|ends|ending|close|closes|closing|finish|finishes|finishing)\s+(?:on|with)\b|\bend[\s-]?card\b|\b(?:final|last)\s+(?:shot|frame)\b/i;
@@ -109,6 +116,9 @@ export function readBriefCues(brief: Brief): BriefCues {
   let subject: string | null = null;
   let continuousOutsideShots = false;
 
+  // A clause that is only a transition ('Fade to black.') asks for it into the next shot described.
+  // It is read before the shot's beat, which 'Fade to white and end on the logo' would otherwise hide.
+  let pending: AskedTransition | null = null;
   for (const clause of clauses) {
     if (isFormatClause(clause)) {
       subject ??= subjectOf(clause);
@@ -116,9 +126,19 @@ export function readBriefCues(brief: Brief): BriefCues {
     } else if (isDescriptorClause(clause)) {
       moodWords.push(...splitWords(clause));
     } else {
-      shots.push(readShot(clause, beatFor(clause, shots, names)));
+      const dip = dipOf(clause);
+      const rest = dip ? clause.replace(DIP_PHRASE, '') : clause;
+      if (dip && !rest) {
+        pending = dip;
+        continue;
+      }
+      const shot = readShot(rest, beatFor(rest, shots, names));
+      shots.push({ ...shot, transition: dip ?? shot.transition ?? pending });
+      pending = null;
     }
   }
+  // Left over at the end, it is how the ad closes: into the end card.
+  if (pending) shots.push({ ...readShot('', 'end-card'), transition: pending });
 
   const body = shots.filter((s) => s.beat !== 'end-card');
   const tagline = quotes.find((q) => q.length <= MAX_TAGLINE_CHARS) ?? null;
@@ -177,6 +197,11 @@ function beatFor(clause: string, earlier: readonly ShotCue[], names: readonly st
   if (PRODUCT.test(clause) || names.some((n) => lower.includes(n))) return 'product';
   const last = earlier.filter((s) => s.beat !== 'end-card').at(-1);
   return last ? NEXT_BEAT[last.beat] : 'hook';
+}
+
+function dipOf(clause: string): AskedTransition | null {
+  const to = DIP.exec(clause)?.[1]?.toLowerCase();
+  return to === 'black' ? 'dip-to-black' : to === 'white' ? 'dip-to-white' : null;
 }
 
 function readShot(clause: string, beat: AdBeat): ShotCue {

@@ -1,6 +1,7 @@
 import { complianceText, type Brief, type CameraMove, type Storyboard, type StoryboardScene } from '@app/domain';
 import { buildBeatTimeline, type SceneSlot } from './beat-timeline.builder';
 import { readBriefCues, type BriefCues } from './brief-cues.parser';
+import { buildNarration } from './narration.builder';
 import { buildPalette } from './palette.builder';
 import { capitalise, fitText, pick, squash, stripArticle } from './text';
 import { TONE_PROFILES, type ToneProfile } from './tone.profile';
@@ -20,7 +21,7 @@ const UNNAMED_PRODUCT = 'the product';
 export function buildTemplateStoryboard(brief: Brief): Storyboard {
   const cues = readBriefCues(brief);
   const tone = TONE_PROFILES[cues.tone];
-  const slots = buildBeatTimeline(brief.durationSec, cues, tone.beatTransition);
+  const slots = buildBeatTimeline(brief.durationSec, cues, tone.transitions, brief.seed);
   const identity = identify(brief, cues);
   const { headline } = identity;
   const ctx: PromptContext = {
@@ -35,6 +36,16 @@ export function buildTemplateStoryboard(brief: Brief): Storyboard {
   const accentKey = brief.product?.name ?? brief.brand?.name ?? cues.subject ?? headline;
   // The end card is always the last slot, so the scene before it is where the story lands.
   const lastBodyIndex = slots.length - 2;
+  const callToAction = brief.callToAction ?? DEFAULT_CALL_TO_ACTION;
+  const narration = buildNarration({
+    slots,
+    brief,
+    cues,
+    tone: tone.kind,
+    productNames: identity.spokenNames,
+    callToAction,
+    hookShowsProduct: ctx.hookShowsProduct,
+  });
 
   const scenes: StoryboardScene[] = [];
   slots.forEach((slot, index) => {
@@ -47,6 +58,8 @@ export function buildTemplateStoryboard(brief: Brief): Storyboard {
       cameraMove,
       onScreenText: onScreenText(slot, index === lastBodyIndex, identity, brief, cues, ctx.hookShowsProduct),
       transitionIn: slot.transitionIn,
+      ...(slot.transitionSec !== undefined ? { transitionSec: slot.transitionSec } : {}),
+      ...(narration[index] ? { narration: narration[index] } : {}),
       palette: buildPalette({ brandColors: brief.brand?.colors, tone, accentKey, seed: brief.seed, beat: slot.beat }),
     });
   });
@@ -63,7 +76,7 @@ export function buildTemplateStoryboard(brief: Brief): Storyboard {
     music: { mood: brief.music.mood ?? tone.musicMood, enabled: brief.music.enabled },
     endCard: {
       headline,
-      callToAction: brief.callToAction ?? DEFAULT_CALL_TO_ACTION,
+      callToAction,
       durationSec: Math.min(MAX_END_CARD_SEC, scenes[scenes.length - 1].durationSec),
     },
     compliance: compliance ? { text: compliance } : null,
@@ -112,6 +125,8 @@ interface Identity {
   headline: string;
   /** How prompts refer to it, e.g. 'the Volt Runner sneaker'. */
   productPhrase: string;
+  /** How the voiceover can say it, best first: 'the Volt Runner sneaker', then 'Volt Runner'; empty when unnamed. */
+  spokenNames: string[];
 }
 
 function identify(brief: Brief, cues: BriefCues): Identity {
@@ -120,7 +135,7 @@ function identify(brief: Brief, cues: BriefCues): Identity {
     : '';
   const name = brief.product?.name ?? brief.brand?.name ?? (subjectTitle || null);
   // With nothing named, the brief's opening words are the best short title there is.
-  const opening = (cues.shots[0]?.text ?? squash(brief.brief)).split(/[,.;:!?]/)[0].trim();
+  const opening = (cues.shots.find((s) => s.text)?.text ?? squash(brief.brief)).split(/[,.;:!?]/)[0].trim();
   const headline = name
     ? fitText(name, MAX_HEADLINE_CHARS)
     : fitText(capitalise(stripArticle(opening)), MAX_ON_SCREEN_CHARS) || 'New ad';
@@ -129,5 +144,17 @@ function identify(brief: Brief, cues: BriefCues): Identity {
     product && cues.subject?.toLowerCase().includes(product.toLowerCase())
       ? cues.subject
       : (product ?? cues.subject ?? brief.brand?.name ?? UNNAMED_PRODUCT);
-  return { name, headline, productPhrase: fitText(productPhrase, 160) };
+  return { name, headline, productPhrase: fitText(productPhrase, 160), spokenNames: spokenNamesOf(brief, cues) };
+}
+
+/**
+ * The brief's own phrase when it names the product in passing ('the Volt Runner sneaker'), then the
+ * name; a subject the brief only describes ('a new water bottle') becomes the advertiser's own ('our').
+ */
+function spokenNamesOf(brief: Brief, cues: BriefCues): string[] {
+  const subject = cues.subject?.split(/[,;:(–—]/)[0].trim() || null;
+  const named = brief.product?.name ?? brief.brand?.name;
+  if (!named) return subject ? [subject.replace(/^(?:a|an)\s+/i, 'our ')] : [];
+  const inPassing = subject && subject.toLowerCase().includes(named.toLowerCase()) ? subject : null;
+  return [...new Set([inPassing, named].filter((n): n is string => !!n))];
 }

@@ -3,6 +3,7 @@ import {
   briefSchema,
   buildChains,
   checkStoryboardAgainstBrief,
+  isBlended,
   type Brief,
   type BriefInput,
   type Storyboard,
@@ -11,6 +12,7 @@ import {
 import fc from 'fast-check';
 import { AD_BEATS } from './ad-beat';
 import { SAMPLE_BRIEFS } from './sample-briefs.fixture';
+import { fitsScene, withoutAddresses } from './spoken-line';
 import { TemplatePlanner } from './template.planner';
 
 const planner = new TemplatePlanner();
@@ -36,6 +38,57 @@ function problemsOf(storyboard: Storyboard, brief: Brief): string[] {
   }
   const last = storyboard.scenes[storyboard.scenes.length - 1];
   if (storyboard.endCard.durationSec !== Math.min(3, last.durationSec)) problems.push('end card duration');
+  problems.push(...transitionProblems(storyboard), ...narrationProblems(storyboard, brief));
+  return problems;
+}
+
+/** Blends carry a length of 0.3-0.8 s, within a third of both scenes; joins carry none. */
+function transitionProblems(storyboard: Storyboard): string[] {
+  const problems: string[] = [];
+  storyboard.scenes.forEach((scene, i) => {
+    const sec = scene.transitionSec;
+    if (!isBlended(scene.transitionIn) || i === 0) {
+      if (sec !== undefined) problems.push(`scene ${i} ${scene.transitionIn} has a blend length`);
+      return;
+    }
+    const neighbours = Math.min(scene.durationSec, storyboard.scenes[i - 1].durationSec);
+    if (sec === undefined || sec < 0.3 || sec > 0.8 || sec * 3 > neighbours) {
+      problems.push(`scene ${i} ${scene.transitionIn} blends for ${sec} s beside a ${neighbours} s scene`);
+    }
+  });
+  return problems;
+}
+
+const wordsIn = (text: string) => text.split(/[\s\-–—/]+/).filter(Boolean).length;
+const phraseIn = (text: string, phrase: string) =>
+  new RegExp(`(?:^|[^\\p{L}\\p{N}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|[^\\p{L}\\p{N}])`, 'iu').test(
+    text,
+  );
+const ADDRESS = /https?:\/\/|www\.|[\w.+-]+@[\w-]+\.\w|\b[\w-]+\.[a-z]{2,}\b/i;
+
+/**
+ * Narration is said at 2.3 words a second at most, never says compliance text or an address, and
+ * the end card says the call to action whenever it can be said in time; a brief without voiceover gets none.
+ */
+function narrationProblems(storyboard: Storyboard, brief: Brief): string[] {
+  const problems: string[] = [];
+  const compliance = [...(brief.compliance?.sideEffects ?? []), brief.compliance?.dosage, brief.compliance?.disclaimer];
+  for (const scene of storyboard.scenes) {
+    const line = scene.narration;
+    if (line === undefined) continue;
+    if (!brief.voiceover.enabled) problems.push(`scene ${scene.index} narrates with the voiceover off`);
+    if (wordsIn(line) > Math.floor(scene.durationSec * 2.3)) {
+      problems.push(`scene ${scene.index} says ${wordsIn(line)} words in ${scene.durationSec} s`);
+    }
+    if (compliance.some((item) => item && phraseIn(line, item))) problems.push(`scene ${scene.index} says compliance`);
+    if (ADDRESS.test(line)) problems.push(`scene ${scene.index} reads out an address: ${line}`);
+  }
+  const last = storyboard.scenes[storyboard.scenes.length - 1];
+  const cta = withoutAddresses(storyboard.endCard.callToAction);
+  const sayable = cta && fitsScene(cta, last.durationSec) && !compliance.some((c) => c && phraseIn(cta, c));
+  if (brief.voiceover.enabled && sayable && !last.narration?.includes(cta)) {
+    problems.push(`the end card does not say '${cta}': ${last.narration}`);
+  }
   return problems;
 }
 
@@ -60,11 +113,11 @@ describe(TemplatePlanner.name, () => {
     const { storyboard } = await plan(SAMPLE_BRIEFS.sneaker15sVertical);
 
     expect(storyboard.aspectRatio).toBe('9:16');
-    expect(storyboard.scenes.map((s) => [s.beat, s.transitionIn])).toEqual([
-      ['hook', 'cut'],
-      ['hook', 'continuous'],
-      ['product', 'cut'],
-      ['end-card', 'cut'],
+    expect(storyboard.scenes.map((s) => [s.beat, s.transitionIn, s.transitionSec])).toEqual([
+      ['hook', 'cut', undefined],
+      ['hook', 'continuous', undefined],
+      ['product', 'cut', undefined],
+      ['end-card', 'wipe-left', 0.375],
     ]);
     expect(buildChains(storyboard.scenes)[0].sceneIndexes).toEqual([0, 1]);
     expect(storyboard.scenes[0].visualPrompt).toContain('a dark tunnel');
@@ -79,6 +132,17 @@ describe(TemplatePlanner.name, () => {
     expect(storyboard.music).toEqual({ mood: 'driving electronic', enabled: true });
   });
 
+  it('narrates the sneaker ad in its energetic voice and says the call to action without its address', async () => {
+    const { storyboard } = await plan(SAMPLE_BRIEFS.sneaker15sVertical);
+
+    expect(storyboard.scenes.map((s) => s.narration)).toEqual([
+      'Ready for more?',
+      undefined,
+      'Introducing the Volt Runner sneaker.',
+      'Volt Runner. Run brighter.',
+    ]);
+  });
+
   it('tells the calm allergy story in crossfaded beats with continuous splits, compliance and the CTA verbatim', async () => {
     const { brief, storyboard } = await plan(SAMPLE_BRIEFS.allergy30s);
     const scenes = storyboard.scenes;
@@ -86,8 +150,13 @@ describe(TemplatePlanner.name, () => {
     expect(scenes.reduce((sum, s) => sum + s.durationSec, 0)).toBe(30);
     expect(new Set(scenes.map((s) => s.beat))).toEqual(new Set(AD_BEATS));
     expect(
-      scenes.filter((s, i) => i > 0 && s.beat !== scenes[i - 1].beat).every((s) => s.transitionIn === 'crossfade'),
-    ).toBe(true);
+      scenes.filter((s, i) => i > 0 && s.beat !== scenes[i - 1].beat).map((s) => [s.transitionIn, s.transitionSec]),
+    ).toEqual([
+      ['crossfade', 0.75],
+      ['crossfade', 0.75],
+      ['crossfade', 0.75],
+      ['dip-to-white', 0.75],
+    ]);
     expect(multiSceneChains(storyboard).length).toBeGreaterThanOrEqual(2);
     for (const item of [...brief.compliance!.sideEffects!, brief.compliance!.dosage!, brief.compliance!.disclaimer!]) {
       expect(storyboard.compliance?.text).toContain(item);
@@ -102,12 +171,30 @@ describe(TemplatePlanner.name, () => {
     expect(storyboard.music).toEqual({ mood: 'uplifting acoustic', enabled: true });
   });
 
+  it('narrates the allergy story beat by beat, leaving the compliance text to the screen', async () => {
+    const { storyboard } = await plan(SAMPLE_BRIEFS.allergy30s);
+
+    expect(storyboard.scenes.map((s) => [s.beat, s.durationSec, s.narration])).toEqual([
+      ['hook', 5, 'Is sneezing ruining your family picnic?'],
+      ['problem', 4, 'Sound familiar? We’ve all been there.'],
+      ['problem', 4, 'It doesn’t have to be this way.'],
+      ['product', 5, 'Introducing Clarivo: 24-hour non-drowsy allergy relief.'],
+      ['benefit', 4, 'Slow down and enjoy the moment.'],
+      ['benefit', 4, 'Breathe in spring.'],
+      ['end-card', 4, 'Ask your doctor about Clarivo.'],
+    ]);
+  });
+
   it('plans a six-second bumper as the product hook and the end card when the brief is minimal', async () => {
     const { storyboard } = await plan(SAMPLE_BRIEFS.minimal);
 
-    expect(storyboard.scenes.map((s) => [s.beat, s.durationSec, s.transitionIn])).toEqual([
-      ['hook', 3, 'cut'],
-      ['end-card', 3, 'cut'],
+    expect(storyboard.scenes.map((s) => [s.beat, s.durationSec, s.transitionIn, s.transitionSec])).toEqual([
+      ['hook', 3, 'cut', undefined],
+      ['end-card', 3, 'crossfade', 0.5],
+    ]);
+    expect(storyboard.scenes.map((s) => s.narration)).toEqual([
+      "Meet our neighbourhood bakery's new sourdough.",
+      'Learn more.',
     ]);
     expect(storyboard.scenes[0].visualPrompt).toContain("a neighbourhood bakery's new sourdough");
     expect(storyboard.endCard).toEqual({
@@ -117,6 +204,90 @@ describe(TemplatePlanner.name, () => {
     });
     expect(storyboard.compliance).toBeNull();
     expect(storyboard.aspectRatio).toBe('16:9');
+  });
+
+  const beatChanges = (storyboard: Storyboard) =>
+    storyboard.scenes.filter((scene, i) => i > 0 && scene.beat !== storyboard.scenes[i - 1].beat);
+
+  it.each([
+    ['calm', 'calm and soothing'],
+    ['hopeful', 'hopeful'],
+    ['elegant', 'luxury'],
+    ['energetic', 'bold'],
+    ['playful', 'playful'],
+    ['neutral', undefined],
+  ])('edits a %s ad the way its tone calls for, every seed', async (kind, tone) => {
+    for (let seed = 0; seed < 12; seed++) {
+      const { storyboard } = await plan({ brief: 'An ad for a new water bottle.', durationSec: 40, tone, seed });
+      const changes = beatChanges(storyboard).map((s) => [s.beat, s.transitionIn]);
+      const into = (beat: string, transition: string) => changes.filter(([b, t]) => b === beat && t === transition);
+      const accents = changes.filter(([, t]) => t !== 'cut');
+
+      expect(changes).toHaveLength(4);
+      expect(storyboard.scenes[0].transitionIn).toBe('cut');
+      switch (kind) {
+        case 'calm':
+        case 'hopeful':
+          expect(into('end-card', 'dip-to-white')).toHaveLength(1);
+          expect(changes.filter(([, t]) => t === 'crossfade')).toHaveLength(3);
+          break;
+        case 'elegant':
+          expect([...into('product', 'dip-to-black'), ...into('end-card', 'dip-to-black')]).toHaveLength(2);
+          expect(changes.filter(([, t]) => t === 'crossfade')).toHaveLength(2);
+          break;
+        case 'energetic':
+          expect(accents.length).toBe(2);
+          expect(accents.every(([, t]) => t === 'slide-left' || t === 'wipe-left')).toBe(true);
+          break;
+        case 'playful':
+          expect(changes.every(([, t]) => /^(?:slide|wipe)-(?:left|right)$/.test(t))).toBe(true);
+          break;
+        default:
+          expect(changes.every(([, t]) => t === 'crossfade')).toBe(true);
+      }
+    }
+  });
+
+  it('lets the seed move an energetic ad’s slides and wipes between beat changes, but not its timing', async () => {
+    const placements = new Set<string>();
+    const base = await plan({ ...SAMPLE_BRIEFS.allergy30s, tone: 'energetic', seed: 0 });
+    for (let seed = 0; seed < 20; seed++) {
+      const { brief, storyboard } = await plan({ ...SAMPLE_BRIEFS.allergy30s, tone: 'energetic', seed });
+      expect(problemsOf(storyboard, brief)).toEqual([]);
+      expect(storyboard.scenes.map((s) => [s.beat, s.durationSec, s.narration])).toEqual(
+        base.storyboard.scenes.map((s) => [s.beat, s.durationSec, s.narration]),
+      );
+      expect(buildChains(storyboard.scenes)).toEqual(buildChains(base.storyboard.scenes));
+      placements.add(
+        beatChanges(storyboard)
+          .map((s) => s.transitionIn)
+          .join(),
+      );
+    }
+    expect(placements.size).toBeGreaterThan(1);
+  });
+
+  it('writes no narration at all when the brief turns the voiceover off', async () => {
+    for (const input of Object.values(SAMPLE_BRIEFS)) {
+      const { brief, storyboard } = await plan({ ...input, voiceover: { enabled: false } });
+      expect(problemsOf(storyboard, brief)).toEqual([]);
+      expect(storyboard.scenes.every((s) => !('narration' in s))).toBe(true);
+    }
+  });
+
+  it('leaves out a line that would say compliance text, and speaks a call to action without its address', async () => {
+    const { storyboard } = await plan({
+      brief: 'An ad for Glow, a night serum.',
+      durationSec: 20,
+      product: { name: 'Glow', description: 'Calms redness overnight, with no irritation' },
+      callToAction: 'Shop now at glow.example.',
+      compliance: { sideEffects: ['redness', 'irritation'] },
+    });
+    const said = storyboard.scenes.map((s) => s.narration ?? '').join(' ');
+
+    expect(said).not.toMatch(/redness|irritation|glow\.example/i);
+    expect(storyboard.scenes.find((s) => s.beat === 'product')?.narration).toBe('Introducing Glow.');
+    expect(storyboard.scenes.at(-1)?.narration).toBe('Glow. Shop now.');
   });
 
   it('returns deep-equal storyboards when planning the same brief twice', async () => {
@@ -210,9 +381,12 @@ describe(TemplatePlanner.name, () => {
       },
       { tone: 'elegant and warm', compliance: {}, style: 'black and white film', audience: 'new parents' },
       { product: { name: 'P'.repeat(120) }, callToAction: 'C'.repeat(200), seed: 2 ** 31 - 1 },
+      { tone: 'bold', callToAction: 'Get yours at https://shop.example/now', voiceover: { enabled: false } },
+      { tone: 'luxury', callToAction: 'Book a fitting. Call 0800 123 456 or visit atelier.example today.' },
     ];
     const failures: string[] = [];
     let planned = 0;
+    let narrated = 0;
     // Every text at every length; aspect ratio and brief shape rotate so each text meets them all.
     for (let durationSec = 6; durationSec <= 120; durationSec++) {
       for (const [t, text] of texts.entries()) {
@@ -226,6 +400,7 @@ describe(TemplatePlanner.name, () => {
           seed: durationSec,
         });
         planned++;
+        narrated += storyboard.scenes.filter((scene) => scene.narration).length;
         const problems = problemsOf(storyboard, brief);
         if (problems.length) failures.push(`${durationSec}s ${aspectRatio} text ${t}: ${problems.join(', ')}`);
       }
@@ -233,6 +408,8 @@ describe(TemplatePlanner.name, () => {
 
     expect(failures.slice(0, 10)).toEqual([]);
     expect(planned).toBe(115 * texts.length);
+    // The narration rules above held over lines that were actually written, not over silence.
+    expect(narrated).toBeGreaterThan(planned * 2);
   });
 
   it('obeys the schema and every rule for arbitrary valid briefs', async () => {
@@ -268,6 +445,7 @@ describe(TemplatePlanner.name, () => {
           { requiredKeys: [] },
         ),
         music: fc.record({ mood: fc.option(name, { nil: undefined }), enabled: fc.boolean() }),
+        voiceover: fc.record({ enabled: fc.boolean() }),
         seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       },
       { requiredKeys: ['brief'] },

@@ -1,14 +1,31 @@
-import { type CameraMove } from '@app/domain';
+import { type CameraMove, type TransitionIn } from '@app/domain';
 import { type AdBeat } from './ad-beat';
 
 export const TONE_KINDS = ['calm', 'hopeful', 'elegant', 'energetic', 'playful', 'neutral'] as const;
 export type ToneKind = (typeof TONE_KINDS)[number];
 
+/**
+ * How a tone edits between beats. Scenes inside a beat are always continuous, and a join the brief
+ * asks for ('hard cut to', 'dissolve') is the brief's, so a style only decides the beat changes left.
+ */
+export interface TransitionStyle {
+  /** Into a new beat, unless one of the rules below says otherwise. */
+  beat: TransitionIn;
+  /** Into particular beats: where the story turns (the reveal, the hand-over to the end card). */
+  into: Partial<Record<AdBeat, TransitionIn>>;
+  /**
+   * Moves the seed places at beat changes: at one or two of them (the seed picks which), or at all.
+   * Which changes and which move vary with the seed; that there are moves, and which kinds, do not.
+   */
+  accents: { moves: readonly TransitionIn[]; at: 'one-or-two' | 'all' } | null;
+  /** Length of a blend before it is fitted to the scenes on either side. */
+  blendSec: number;
+}
+
 /** How a tone shoots: the editing, camera, light and colour choices the template makes for it. */
 export interface ToneProfile {
   kind: ToneKind;
-  /** Transition into each new beat; scenes inside a beat are always continuous. */
-  beatTransition: 'cut' | 'crossfade';
+  transitions: TransitionStyle;
   musicMood: string;
   /** The mood line of prompts when the brief names no tone of its own. */
   mood: string;
@@ -38,10 +55,18 @@ const LIVELY_MOVES: Record<AdBeat, readonly CameraMove[]> = {
   'end-card': ['push-in', 'static'],
 };
 
+// Long dissolves, and a dip to white that lifts the ad into its end card.
+const SOFT_TRANSITIONS: TransitionStyle = {
+  beat: 'crossfade',
+  into: { 'end-card': 'dip-to-white' },
+  accents: null,
+  blendSec: 0.75,
+};
+
 export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
   calm: {
     kind: 'calm',
-    beatTransition: 'crossfade',
+    transitions: SOFT_TRANSITIONS,
     musicMood: 'calm ambient',
     mood: 'calm, reassuring',
     pace: 'slow, gentle',
@@ -55,7 +80,7 @@ export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
   },
   hopeful: {
     kind: 'hopeful',
-    beatTransition: 'crossfade',
+    transitions: SOFT_TRANSITIONS,
     musicMood: 'uplifting acoustic',
     mood: 'hopeful, warm',
     pace: 'slow, rising',
@@ -69,7 +94,12 @@ export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
   },
   elegant: {
     kind: 'elegant',
-    beatTransition: 'crossfade',
+    transitions: {
+      beat: 'crossfade',
+      into: { product: 'dip-to-black', 'end-card': 'dip-to-black' },
+      accents: null,
+      blendSec: 0.75,
+    },
     musicMood: 'elegant piano and strings',
     mood: 'elegant, refined',
     pace: 'smooth, gliding',
@@ -83,7 +113,12 @@ export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
   },
   energetic: {
     kind: 'energetic',
-    beatTransition: 'cut',
+    transitions: {
+      beat: 'cut',
+      into: {},
+      accents: { moves: ['slide-left', 'wipe-left'], at: 'one-or-two' },
+      blendSec: 0.375,
+    },
     musicMood: 'driving electronic',
     mood: 'energetic, bold',
     pace: 'fast, punchy',
@@ -97,7 +132,12 @@ export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
   },
   playful: {
     kind: 'playful',
-    beatTransition: 'cut',
+    transitions: {
+      beat: 'cut',
+      into: {},
+      accents: { moves: ['slide-left', 'slide-right', 'wipe-left', 'wipe-right'], at: 'all' },
+      blendSec: 0.5,
+    },
     musicMood: 'playful upbeat pop',
     mood: 'playful, cheerful',
     pace: 'bouncy, quick',
@@ -111,7 +151,7 @@ export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
   },
   neutral: {
     kind: 'neutral',
-    beatTransition: 'cut',
+    transitions: { beat: 'crossfade', into: {}, accents: null, blendSec: 0.5 },
     musicMood: 'uplifting acoustic',
     mood: 'warm, inviting',
     pace: 'steady',

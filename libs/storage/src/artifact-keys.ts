@@ -40,7 +40,8 @@ export class ArtifactKeys {
   /** The master is `final/output.mp4`; every other format `final/output_<w>x<h ratio>.mp4`, e.g. output_9x16.mp4. */
   finalVideoFor(aspectRatio: string, isMaster: boolean) {
     if (isMaster) return this.finalVideo;
-    if (!/^\d{1,2}:\d{1,2}$/.test(aspectRatio)) throw new RangeError(`unsafe aspect ratio for a storage key: ${aspectRatio}`);
+    if (!/^\d{1,2}:\d{1,2}$/.test(aspectRatio))
+      throw new RangeError(`unsafe aspect ratio for a storage key: ${aspectRatio}`);
     return `${this.prefix}/final/output_${aspectRatio.replace(':', 'x')}.mp4`;
   }
   get poster() {

@@ -7,12 +7,12 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Unauthenticated. 200 when every component answers, 503 otherwise; always says which backends are active. */
+  /** Unauthenticated. 503 when a core component is down, else 200 (`degraded` when a provider has trouble); always names the active backends. */
   @Public()
   @Get()
   async get(@Res({ passthrough: true }) res: Response) {
     const report = await this.health.report();
-    res.status(report.status === 'ok' ? 200 : 503);
+    res.status(report.status === 'down' ? 503 : 200);
     return report;
   }
 }

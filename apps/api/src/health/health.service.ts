@@ -58,7 +58,8 @@ export class HealthService {
     const components = { redis, dynamodb, s3, ffmpeg };
     const description = describeProviders(this.registry, this.config);
     return {
-      status: Object.values(components).every((c) => c.ok) && providers.status !== 'down' ? 'ok' : 'degraded',
+      // down: a core component fails (503); degraded: a generation provider has trouble, jobs may fail.
+      status: !Object.values(components).every((c) => c.ok) ? 'down' : providers.status === 'ok' ? 'ok' : 'degraded',
       components,
       providers: { ...providers, ...description },
       backends: {

@@ -2,7 +2,7 @@ import { AppError, briefSchema, MAX_SCENE_SEC, MIN_SCENE_SEC, type StoryboardSce
 import { SAMPLE_BRIEFS } from '../sample-briefs.fixture';
 import { TemplatePlanner } from '../template.planner';
 import { deepFreeze } from './prompt-checks.fixture';
-import { removeScene, retimeScenes } from './scene-timing';
+import { fitSceneTiming, removeScene, retimeScenes } from './scene-timing';
 
 const planned = () =>
   new TemplatePlanner().plan(briefSchema.parse(SAMPLE_BRIEFS.allergy30s)).then((s) => deepFreeze(s.scenes));
@@ -10,7 +10,9 @@ const scene = (
   durationSec: number,
   transitionIn: StoryboardScene['transitionIn'] = 'cut',
   index = 0,
+  extra: Partial<StoryboardScene> = {},
 ): StoryboardScene => ({
+  ...extra,
   index,
   beat: 'hook',
   durationSec,
@@ -48,12 +50,28 @@ describe(retimeScenes.name, () => {
     ]);
   });
 
+  it('keeps one line for a merged shot, trimmed to what can be said in its new length', () => {
+    const scenes = deepFreeze([
+      scene(4, 'cut', 0, { narration: 'Sound familiar? We’ve all been there.' }),
+      scene(4, 'continuous', 1, { narration: 'It doesn’t have to be this way.' }),
+      scene(4, 'crossfade', 2, { transitionSec: 0.75, narration: 'Ask your doctor, or your pharmacist.' }),
+    ]);
+    const { scenes: timed } = retimeScenes(scenes, 5);
+
+    expect(timed.map((s) => [s.durationSec, s.narration, s.transitionSec])).toEqual([
+      [3, 'Sound familiar? We’ve all been there.', undefined],
+      [2, 'Ask your doctor.', 0.625],
+    ]);
+  });
+
   it('adds a continuous follow-on to the longest shot when too long for the scenes it has', () => {
-    const { scenes } = retimeScenes([scene(3), scene(3, 'cut', 1)], 30);
+    const { scenes } = retimeScenes([scene(3, 'cut', 0, { narration: 'Take a look.' }), scene(3, 'cut', 1)], 30);
 
     expect(scenes).toHaveLength(3);
     expect(scenes[1].transitionIn).toBe('continuous');
     expect(scenes[1].visualPrompt).toBe('The same unbroken shot continues: Shot 0.');
+    expect(scenes[1]).not.toHaveProperty('narration');
+    expect(scenes[1]).not.toHaveProperty('transitionSec');
     expect(scenes.reduce((sum, s) => sum + s.durationSec, 0)).toBe(30);
   });
 });
@@ -77,5 +95,41 @@ describe(removeScene.name, () => {
 
   it('refuses when the other scenes cannot hold the length', () => {
     expect(() => removeScene([scene(12), scene(12, 'cut', 1)], 0, ['1', '2'])).toThrow(AppError);
+  });
+});
+
+describe(fitSceneTiming.name, () => {
+  it('shortens blends to a third of either neighbour and drops them from joins', () => {
+    const { scenes, changes } = fitSceneTiming(
+      deepFreeze([
+        scene(3, 'cut', 0, { transitionSec: 0.5 }),
+        scene(2, 'dip-to-black', 1, { transitionSec: 1.5 }),
+        scene(6, 'continuous', 2, { transitionSec: 0.5 }),
+        scene(6, 'wipe-left', 3, { transitionSec: 0.4 }),
+      ]),
+    );
+
+    expect(scenes.map((s) => s.transitionSec)).toEqual([undefined, 0.625, undefined, 0.4]);
+    expect(changes).toEqual(['scene 2: dip-to-black 1.5 s → 0.625 s to fit its neighbours']);
+  });
+
+  it('trims narration to whole sentences or a leading clause, and drops what cannot be said in time', () => {
+    const { scenes, changes } = fitSceneTiming(
+      deepFreeze([
+        scene(2, 'cut', 0, { narration: 'Sound familiar? We’ve all been there.' }),
+        scene(2, 'cut', 1, { narration: 'Introducing Glow: a serum for tired skin.' }),
+        scene(2, 'cut', 2, { narration: 'Is sneezing ruining your family picnic?' }),
+        scene(3, 'cut', 3, { narration: 'Glow. Shop now.' }),
+      ]),
+    );
+
+    expect(scenes.map((s) => s.narration)).toEqual([
+      'Sound familiar?',
+      'Introducing Glow.',
+      undefined,
+      'Glow. Shop now.',
+    ]);
+    expect(changes).toHaveLength(3);
+    expect(scenes[2]).not.toHaveProperty('narration');
   });
 });

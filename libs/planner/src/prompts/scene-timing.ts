@@ -1,4 +1,13 @@
-import { MAX_SCENE_SEC, MIN_SCENE_SEC, splitDuration, type StoryboardScene } from '@app/domain';
+import {
+  isBlended,
+  MAX_SCENE_SEC,
+  MIN_SCENE_SEC,
+  splitDuration,
+  transitionSecOf,
+  type StoryboardScene,
+} from '@app/domain';
+import { maxBlendSec } from '../scene-transition.builder';
+import { trimToScene } from '../spoken-line';
 import { fitText } from '../text';
 import { rejectEdit } from './edit-rejection';
 
@@ -29,6 +38,9 @@ export function retimeScenes(scenes: readonly StoryboardScene[], totalSec: numbe
     let victim = slots.findLastIndex((s, i) => i > 0 && s.scene.transitionIn === 'continuous');
     if (victim > 0) {
       changes.push(`scene ${slots[victim].label} merged into scene ${slots[victim - 1].label} to fit ${totalSec} s`);
+      // One shot now, so one line: what both parts said, trimmed to the merged length below.
+      const said = [slots[victim - 1].scene.narration, slots[victim].scene.narration].filter(Boolean).join(' ');
+      if (said) slots[victim - 1] = { ...slots[victim - 1], scene: { ...slots[victim - 1].scene, narration: said } };
     } else {
       // No continued part is left (so nothing continues the victim): drop the least needed scene
       // between the opening and the close, as the planner drops beats from a short ad.
@@ -63,15 +75,56 @@ export function retimeScenes(scenes: readonly StoryboardScene[], totalSec: numbe
   const before = scenes.map((s) => s.durationSec).join('+');
   const after = seconds.join('+');
   if (before !== after) changes.push(`scene lengths: ${before} s → ${after} s`);
-  return {
-    scenes: slots.map((s, i) => ({
+  const fitted = fitSceneTiming(
+    slots.map((s, i) => ({
       ...s.scene,
       index: i,
       durationSec: seconds[i],
       transitionIn: i === 0 ? 'cut' : s.scene.transitionIn,
     })),
-    changes,
-  };
+  );
+  return { scenes: fitted.scenes, changes: [...changes, ...fitted.changes] };
+}
+
+/**
+ * Keeps what hangs on a scene's length true once lengths or neighbours change: a blend only on a
+ * blended join and no longer than a third of either scene, and narration sayable within its scene
+ * (trimmed to whole sentences or a clause, or dropped). Scenes are numbered as they now stand.
+ */
+export function fitSceneTiming(scenes: readonly StoryboardScene[]): Timed {
+  const changes: string[] = [];
+  const fitted = scenes.map((scene, i) => {
+    let next = scene;
+    if (!isBlended(scene.transitionIn) || i === 0) {
+      if (scene.transitionSec !== undefined) next = without(next, 'transitionSec');
+    } else if (scene.transitionSec !== undefined) {
+      const max = maxBlendSec(scenes[i - 1].durationSec, scene.durationSec);
+      if (scene.transitionSec > max) {
+        next = { ...next, transitionSec: max };
+        changes.push(
+          `scene ${i + 1}: ${scene.transitionIn} ${transitionSecOf(scene)} s → ${max} s to fit its neighbours`,
+        );
+      }
+    }
+    if (scene.narration) {
+      const line = trimToScene(scene.narration, scene.durationSec);
+      if (line === null) {
+        next = without(next, 'narration');
+        changes.push(`scene ${i + 1}: narration dropped: too long to say in ${scene.durationSec} s`);
+      } else if (line !== scene.narration) {
+        next = { ...next, narration: line };
+        changes.push(`scene ${i + 1}: narration trimmed to '${line}' to fit ${scene.durationSec} s`);
+      }
+    }
+    return next;
+  });
+  return { scenes: fitted, changes };
+}
+
+function without(scene: StoryboardScene, key: 'transitionSec' | 'narration'): StoryboardScene {
+  const copy = { ...scene };
+  delete copy[key];
+  return copy;
 }
 
 // The story survives without its problem beat sooner than without its product.
@@ -92,7 +145,10 @@ export function removeScene(scenes: readonly StoryboardScene[], at: number, labe
   const [removed] = next.splice(at, 1);
   const changes: string[] = [];
   const movedTransition = inheritedTransition(removed, next[at]);
-  if (movedTransition) next[at] = { ...next[at], transitionIn: movedTransition };
+  if (movedTransition) {
+    next[at] = { ...next[at], transitionIn: movedTransition };
+    if (removed.transitionSec !== undefined) next[at].transitionSec = removed.transitionSec;
+  }
 
   let left = removed.durationSec;
   const given: string[] = [];
@@ -116,7 +172,8 @@ export function removeScene(scenes: readonly StoryboardScene[], at: number, labe
     changes.push(`scene ${labels[at === 0 ? 1 : 0]}: transition ${next[0].transitionIn} → cut (it now opens the ad)`);
     next[0] = { ...next[0], transitionIn: 'cut' };
   }
-  return { scenes: next.map((s, i) => ({ ...s, index: i })), changes };
+  const fitted = fitSceneTiming(next.map((s, i) => ({ ...s, index: i })));
+  return { scenes: fitted.scenes, changes: [...changes, ...fitted.changes] };
 }
 
 /**
@@ -133,8 +190,9 @@ function inheritedTransition(
 
 function continuation(scene: StoryboardScene): StoryboardScene {
   const body = scene.visualPrompt.replace(/^[^:.]{1,60}:\s*/, '');
+  // A continued shot joins without a blend and says nothing new: the shot it continues has the line.
   return {
-    ...scene,
+    ...without(without(scene, 'transitionSec'), 'narration'),
     transitionIn: 'continuous',
     onScreenText: '',
     visualPrompt: fitText(`The same unbroken shot continues: ${body}`, MAX_PROMPT_CHARS),

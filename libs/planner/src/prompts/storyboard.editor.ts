@@ -1,11 +1,13 @@
-import { type Brief, type Storyboard, type StoryboardScene } from '@app/domain';
-import { capitalise, pick } from '../text';
-import { classifyTone, TONE_PROFILES } from '../tone.profile';
+import { isBlended, transitionSecOf, type Brief, type Storyboard, type StoryboardScene } from '@app/domain';
+import { blendSecFor, chooseBeatTransitions, followsStyle } from '../scene-transition.builder';
+import { complianceItems, fitsScene, mentionsAny, sentencesOf, withoutAddresses } from '../spoken-line';
+import { capitalise, pick, squash } from '../text';
+import { classifyTone, TONE_PROFILES, type TransitionStyle } from '../tone.profile';
 import { checkCallToAction, checkDuration, editBrief, quote } from './brief.editor';
 import { rejectEdit } from './edit-rejection';
 import { rewriteDurations } from './format-mention.editor';
 import { type PromptEdit, type SceneLook, type SceneRef, type ToneTarget } from './prompt-edit';
-import { removeScene, retimeScenes } from './scene-timing';
+import { fitSceneTiming, removeScene, retimeScenes } from './scene-timing';
 import { SCENE_LOOK_PROFILES, shadePalette } from './scene-look';
 import { movesFor } from './tone-shift';
 import { FRAMING, promptLine, withCamera, withPromptLine } from './visual-prompt.editor';
@@ -83,9 +85,10 @@ function editScenes(
     case 'call-to-action': {
       const text = checkCallToAction(edit.text);
       if (sb.endCard.callToAction === text) return { storyboard: sb, changes: [] };
+      const spoken = respeakCallToAction(sb, brief, text);
       return {
-        storyboard: { ...sb, endCard: { ...sb.endCard, callToAction: text } },
-        changes: [`call to action: ${quote(sb.endCard.callToAction)} → ${quote(text)}`],
+        storyboard: { ...sb, scenes: spoken.scenes, endCard: { ...sb.endCard, callToAction: text } },
+        changes: [`call to action: ${quote(sb.endCard.callToAction)} → ${quote(text)}`, ...spoken.changes],
       };
     }
     case 'tone':
@@ -175,15 +178,15 @@ function retone(
 ): { storyboard: Storyboard; changes: string[] } {
   const profile = TONE_PROFILES[target];
   const mood = brief?.tone ?? profile.mood;
+  const joins = retoneTransitions(sb.scenes, profile.transitions, brief?.seed ?? 0);
   const transitions: string[] = [];
   const moves: string[] = [];
   const rewritten: number[] = [];
   const scenes: StoryboardScene[] = [];
   sb.scenes.forEach((scene, i) => {
-    let transitionIn = scene.transitionIn;
-    if (i > 0 && transitionIn !== 'continuous' && transitionIn !== profile.beatTransition) {
-      transitionIn = profile.beatTransition;
-      transitions.push(`scene ${i + 1} ${scene.transitionIn} → ${transitionIn}`);
+    const { transitionIn, transitionSec } = joins[i];
+    if (transitionIn !== scene.transitionIn || transitionSec !== scene.transitionSec) {
+      transitions.push(`scene ${i + 1} ${describeJoin(scene)} → ${describeJoin(joins[i])}`);
     }
     let cameraMove = scene.cameraMove;
     const continued = i > 0 && scene.transitionIn === 'continuous' && sb.scenes[i - 1].cameraMove === scene.cameraMove;
@@ -206,7 +209,10 @@ function retone(
     if (style !== null && PROFILE_STYLES.has(style))
       prompt = withPromptLine(prompt, 'Style', capitalise(profile.style));
     if (prompt !== scene.visualPrompt) rewritten.push(i);
-    scenes.push({ ...scene, transitionIn, cameraMove, visualPrompt: prompt });
+    const retoned: StoryboardScene = { ...scene, transitionIn, cameraMove, visualPrompt: prompt };
+    if (transitionSec === undefined) delete retoned.transitionSec;
+    else retoned.transitionSec = transitionSec;
+    scenes.push(retoned);
   });
 
   const changes: string[] = [];
@@ -220,6 +226,70 @@ function retone(
     changes.push(`music mood: ${quote(sb.music.mood)} → ${quote(profile.musicMood)}`);
   }
   return changes.length ? { storyboard: { ...sb, scenes, music }, changes } : { storyboard: sb, changes };
+}
+
+type Join = Pick<StoryboardScene, 'transitionIn' | 'transitionSec'>;
+
+/**
+ * The joins a tone would cut the storyboard with. Continued shots stay continuous and the opening
+ * stays a cut. Joins that already follow the tone (say an energetic ad's one wipe) are kept, so
+ * asking for the tone a storyboard already has moves nothing; otherwise the tone chooses every
+ * beat change, the close counting as the end card. Blends take the tone's length, fitted to both scenes.
+ */
+function retoneTransitions(scenes: readonly StoryboardScene[], style: TransitionStyle, seed: number): Join[] {
+  const last = scenes.length - 1;
+  const free = scenes.flatMap((s, i) => (i > 0 && s.transitionIn !== 'continuous' ? [i] : []));
+  const changes = free.map((i) => ({ beat: i === last ? 'end-card' : scenes[i].beat }));
+  const current = free.map((i) => scenes[i].transitionIn);
+  const chosen = followsStyle(style, changes, current) ? current : chooseBeatTransitions(style, changes, seed);
+  return scenes.map((scene, i) => {
+    const k = free.indexOf(i);
+    if (k < 0) return { transitionIn: scene.transitionIn, transitionSec: scene.transitionSec };
+    const transitionIn = chosen[k];
+    return {
+      transitionIn,
+      transitionSec: isBlended(transitionIn)
+        ? blendSecFor(style, scenes[i - 1].durationSec, scene.durationSec)
+        : undefined,
+    };
+  });
+}
+
+function describeJoin(join: Join): string {
+  return isBlended(join.transitionIn) ? `${join.transitionIn} ${transitionSecOf(join)} s` : join.transitionIn;
+}
+
+/**
+ * A voiceover that says the old call to action says the new one instead (addresses left to the
+ * screen, as the planner does), within the end card's scene; one that cannot is dropped rather
+ * than left saying what the screen no longer shows. Lines that never said it are not touched.
+ */
+function respeakCallToAction(
+  sb: Storyboard,
+  brief: Brief | undefined,
+  text: string,
+): { scenes: StoryboardScene[]; changes: string[] } {
+  const at = sb.scenes.length - 1;
+  const scene = sb.scenes[at];
+  const before = withoutAddresses(sb.endCard.callToAction);
+  if (!scene.narration || !before || !scene.narration.includes(before)) return { scenes: sb.scenes, changes: [] };
+  const after = withoutAddresses(text);
+  const compliance = complianceItems(brief);
+  const line = [squash(scene.narration.replace(before, () => after)), after, sentencesOf(after)[0] ?? '']
+    .filter(Boolean)
+    .find((l) => fitsScene(l, scene.durationSec) && !mentionsAny(l, compliance));
+  if (line === scene.narration) return { scenes: sb.scenes, changes: [] };
+  const next: StoryboardScene = { ...scene };
+  if (line) next.narration = line;
+  else delete next.narration;
+  return {
+    scenes: replaceAt(sb.scenes, at, next),
+    changes: [
+      line
+        ? `scene ${at + 1}: narration ${quote(scene.narration)} → ${quote(line)}`
+        : `scene ${at + 1}: narration dropped: the new call to action is too long to say in ${scene.durationSec} s`,
+    ],
+  };
 }
 
 function swapScenes(sb: Storyboard, a: number, b: number): { storyboard: Storyboard; changes: string[] } {
@@ -239,7 +309,9 @@ function swapScenes(sb: Storyboard, a: number, b: number): { storyboard: Storybo
     }
     return { ...scene, index: i, transitionIn };
   });
-  return { storyboard: { ...sb, scenes }, changes };
+  // Blends now meet different neighbours; narration travels with its scene, whose length it fits.
+  const fitted = fitSceneTiming(scenes);
+  return { storyboard: { ...sb, scenes: fitted.scenes }, changes: [...changes, ...fitted.changes] };
 }
 
 /** The end card is overlaid on the last scene, so it can run no longer than that scene. */

@@ -1,11 +1,13 @@
-import { ASPECT_RATIOS, briefSchema, MAX_SCENE_SEC, type Brief, type Storyboard } from '@app/domain';
+import { ASPECT_RATIOS, briefSchema, isBlended, MAX_SCENE_SEC, type Brief, type Storyboard } from '@app/domain';
 import fc from 'fast-check';
 import { SAMPLE_BRIEFS } from '../sample-briefs.fixture';
+import { withoutAddresses } from '../spoken-line';
 import { TemplatePlanner } from '../template.planner';
-import { classifyTone, TONE_PROFILES } from '../tone.profile';
+import { classifyTone } from '../tone.profile';
 import { changedPaths, deepFreeze } from './prompt-checks.fixture';
 import { ALLERGY_TEXT } from './prompt-samples.fixture';
 import { problemsOf } from './prompt-target.editor';
+import { type ToneTarget } from './prompt-edit';
 import { type PromptTarget, type UpdateResult } from './prompt-toolkit.port';
 import { TemplatePromptToolkit } from './template-prompt.toolkit';
 
@@ -129,27 +131,77 @@ function phrase(spec: RequestSpec, sceneCount: number): { request: string; scene
 }
 
 /** Paths an edit of this kind may change; everything else must come back deep-equal. */
-function allowedPaths(spec: RequestSpec, scenes: number[], sceneCountKept: boolean): RegExp {
+function allowedPaths(spec: RequestSpec, scenes: number[], sceneCountKept: boolean, sceneCount: number): RegExp {
   const at = scenes[0] - 1;
   switch (spec.kind) {
     case 'look':
       return new RegExp(`^storyboard\\.scenes\\.${at}\\.(visualPrompt|palette\\.\\d+)$`);
     case 'duration':
+      // Blends and lines hang on scene lengths: they may shorten to fit (checked in rulesBroken).
       return sceneCountKept
-        ? /^(brief\.(durationSec|brief)|storyboard\.(durationSec|title|endCard\.durationSec|scenes\.\d+\.durationSec))$/
+        ? /^(brief\.(durationSec|brief)|storyboard\.(durationSec|title|endCard\.durationSec|scenes\.\d+\.(durationSec|transitionSec|narration)))$/
         : /^(brief\.(durationSec|brief)|storyboard\.(durationSec|title|endCard\.durationSec|scenes\..+))$/;
     case 'aspect':
       return /^(brief\.(aspectRatio|brief)|storyboard\.(aspectRatio|scenes\.\d+\.visualPrompt))$/;
     case 'cta':
-      return /^(brief\.callToAction|storyboard\.endCard\.callToAction)$/;
+      // The end card's voiceover says the call to action, so it follows the new one.
+      return new RegExp(
+        `^(brief\\.callToAction|storyboard\\.(endCard\\.callToAction|scenes\\.${sceneCount - 1}\\.narration))$`,
+      );
     case 'tone':
-      return /^(brief\.(tone|music\.mood)|storyboard\.(music\.mood|scenes\.\d+\.(transitionIn|cameraMove|visualPrompt)))$/;
+      return /^(brief\.(tone|music\.mood)|storyboard\.(music\.mood|scenes\.\d+\.(transitionIn|transitionSec|cameraMove|visualPrompt)))$/;
     case 'remove':
     case 'swap':
       return /^storyboard\.(scenes\..+|endCard\.durationSec)$/;
     case 'text':
       return new RegExp(`^storyboard\\.scenes\\.${at}\\.onScreenText$`);
   }
+}
+
+const wordsIn = (text: string) => text.split(/[\s\-–—/]+/).filter(Boolean).length;
+
+/** Blends within a third of both scenes and on blended joins only; every line sayable at 2.3 words a second. */
+function timingProblems(sb: Storyboard): string[] {
+  const problems: string[] = [];
+  sb.scenes.forEach((scene, i) => {
+    const sec = scene.transitionSec;
+    if (sec !== undefined && (i === 0 || !isBlended(scene.transitionIn))) {
+      problems.push(`scene ${i + 1} ${scene.transitionIn} keeps a blend length`);
+    }
+    if (sec !== undefined && i > 0 && sec * 3 > Math.min(scene.durationSec, sb.scenes[i - 1].durationSec)) {
+      problems.push(
+        `scene ${i + 1} blends ${sec} s beside ${sb.scenes[i - 1].durationSec} s and ${scene.durationSec} s`,
+      );
+    }
+    if (scene.narration && wordsIn(scene.narration) > Math.floor(scene.durationSec * 2.3)) {
+      problems.push(`scene ${i + 1} says ${wordsIn(scene.narration)} words in ${scene.durationSec} s`);
+    }
+  });
+  return problems;
+}
+
+/** How each tone may join beat changes, written out apart from the editor that chooses them. */
+function toneJoinProblems(target: ToneTarget, sb: Storyboard): string[] {
+  const last = sb.scenes.length - 1;
+  const joins = sb.scenes.flatMap((s, i) =>
+    i > 0 && s.transitionIn !== 'continuous' ? [{ into: i === last ? 'end-card' : s.beat, join: s.transitionIn }] : [],
+  );
+  const accents = joins.filter((j) => j.join !== 'cut').length;
+  const fits = joins.every(({ into, join }) => {
+    switch (target) {
+      case 'calm':
+      case 'hopeful':
+        return join === (into === 'end-card' ? 'dip-to-white' : 'crossfade');
+      case 'elegant':
+        return join === (into === 'end-card' || into === 'product' ? 'dip-to-black' : 'crossfade');
+      case 'energetic':
+        return ['cut', 'slide-left', 'wipe-left'].includes(join);
+      case 'playful':
+        return /^(?:slide|wipe)-(?:left|right)$/.test(join);
+    }
+  });
+  const accentCount = target !== 'energetic' || joins.length === 0 || (accents >= 1 && accents <= 2);
+  return fits && accentCount ? [] : [`beat transitions do not follow the tone: ${joins.map((j) => j.join)}`];
 }
 
 /** Why the request cannot apply, or null when it must succeed. */
@@ -173,15 +225,25 @@ function rulesBroken(
   if (sb.scenes[0].transitionIn !== 'cut') broken.push('scene 1 is not a cut');
   const n = before.storyboard.scenes.length;
   const sceneCountKept = sb.scenes.length === n;
-  const allowed = allowedPaths(spec, scenes, sceneCountKept);
+  const allowed = allowedPaths(spec, scenes, sceneCountKept, n);
   const paths = changedPaths(before, { brief: after.brief, storyboard: after.storyboard });
   broken.push(...paths.filter((p) => !allowed.test(p)).map((p) => `${spec.kind} changed ${p}`));
   if (!after.changes.length && paths.length) broken.push('changed without saying so');
+  broken.push(...timingProblems(sb));
 
   const prompts = (s: Storyboard) => s.scenes.map((x) => x.visualPrompt);
   switch (spec.kind) {
     case 'duration':
       if (spec.sec >= n * 2 && spec.sec <= n * MAX_SCENE_SEC && !sceneCountKept) broken.push('scene count changed');
+      if (sceneCountKept) {
+        sb.scenes.forEach((scene, i) => {
+          const was = before.storyboard.scenes[i];
+          // A re-timed line only ever loses words from its end; a blend only ever gets shorter.
+          const said = scene.narration?.replace(/[.!?…]+$/, '');
+          if (said !== undefined && !was.narration?.startsWith(said)) broken.push(`scene ${i + 1} narration rewritten`);
+          if ((scene.transitionSec ?? 0) > (was.transitionSec ?? 0)) broken.push(`scene ${i + 1} blend lengthened`);
+        });
+      }
       break;
     case 'remove': {
       const expected = prompts(before.storyboard).filter((_, i) => i !== scenes[0] - 1);
@@ -197,10 +259,13 @@ function rulesBroken(
     case 'tone': {
       const target = TONE_REQUESTS[spec.request];
       if (classifyTone(after.brief!.tone) !== target) broken.push(`tone reads ${classifyTone(after.brief!.tone)}`);
-      const wrong = sb.scenes.filter(
-        (s, i) => i > 0 && s.transitionIn !== 'continuous' && s.transitionIn !== TONE_PROFILES[target].beatTransition,
-      );
-      if (wrong.length) broken.push('beat transitions do not follow the tone');
+      broken.push(...toneJoinProblems(target, sb));
+      break;
+    }
+    case 'cta': {
+      const [was, now] = [before.storyboard.scenes[n - 1].narration, sb.scenes[n - 1].narration];
+      const said = withoutAddresses(spec.text);
+      if (now !== was && now !== undefined && !now.includes(said)) broken.push(`end card says '${now}', not '${said}'`);
       break;
     }
     case 'look': {
@@ -255,7 +320,7 @@ describe(`${TemplatePromptToolkit.name} properties`, () => {
           return;
         }
         const result = await toolkit.update(target, request);
-        const allowed = allowedPaths(spec, [], true);
+        const allowed = allowedPaths(spec, [], true, 0);
         const stray = changedPaths({ brief }, { brief: result.brief }).filter((p) => !allowed.test(p));
         expect({ request, problems: problemsOf(result), stray }).toEqual({ request, problems: [], stray: [] });
       }),

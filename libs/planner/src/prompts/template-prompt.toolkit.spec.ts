@@ -99,11 +99,29 @@ describe(TemplatePromptToolkit.name, () => {
         'duration: 30 s → 15 s',
         "brief text: '30-second' → '15-second'",
         'scene lengths: 5+4+4+5+4+4+4 s → 3+2+2+2+2+2+2 s',
+        'scene 2: crossfade 0.75 s → 0.625 s to fit its neighbours',
+        "scene 2: narration trimmed to 'Sound familiar?' to fit 2 s",
+        'scene 3: narration dropped: too long to say in 2 s',
+        'scene 4: crossfade 0.75 s → 0.625 s to fit its neighbours',
+        "scene 4: narration trimmed to 'Introducing Clarivo.' to fit 2 s",
+        'scene 5: crossfade 0.75 s → 0.625 s to fit its neighbours',
+        'scene 5: narration dropped: too long to say in 2 s',
+        'scene 7: dip-to-white 0.75 s → 0.625 s to fit its neighbours',
+        'scene 7: narration dropped: too long to say in 2 s',
         'end card: 3 s → 2 s to fit the last scene',
+      ]);
+      expect(scenes.map((s) => s.narration)).toEqual([
+        'Is sneezing ruining your family picnic?',
+        'Sound familiar?',
+        undefined,
+        'Introducing Clarivo.',
+        undefined,
+        'Breathe in spring.',
+        undefined,
       ]);
       expect(
         paths(allergy, result).every((p) =>
-          /^(brief\.(durationSec|brief)|storyboard\.(durationSec|endCard\.durationSec|scenes\.\d+\.durationSec))$/.test(
+          /^(brief\.(durationSec|brief)|storyboard\.(durationSec|endCard\.durationSec|scenes\.\d+\.(durationSec|transitionSec|narration)))$/.test(
             p,
           ),
         ),
@@ -125,24 +143,42 @@ describe(TemplatePromptToolkit.name, () => {
       ).toBe(true);
     });
 
-    it('changes the call to action on the brief and the end card only', async () => {
+    it('changes the call to action on the brief, the end card and the line that says it only', async () => {
       const result = await update(onBoard(allergy), "change the call to action to 'Talk to your pharmacist.'");
 
-      expect(paths(allergy, result).sort()).toEqual(['brief.callToAction', 'storyboard.endCard.callToAction']);
+      expect(paths(allergy, result).sort()).toEqual([
+        'brief.callToAction',
+        'storyboard.endCard.callToAction',
+        'storyboard.scenes.6.narration',
+      ]);
       expect(result.storyboard!.endCard.callToAction).toBe('Talk to your pharmacist.');
+      expect(result.storyboard!.scenes[6].narration).toBe('Talk to your pharmacist.');
     });
 
-    it('calms the energetic sneaker ad: tone, music, crossfades between beats and gentle moves', async () => {
+    it('calms the energetic sneaker ad: tone, music, soft blends between beats and gentle moves', async () => {
       const result = await update(onBoard(sneaker), 'make it calmer');
       const scenes = result.storyboard!.scenes;
 
       expect(result.brief!.tone).toBe('calm');
       expect(result.storyboard!.music.mood).toBe('calm ambient');
-      expect(scenes.map((s) => s.transitionIn)).toEqual(['cut', 'continuous', 'crossfade', 'crossfade']);
+      expect(scenes.map((s) => [s.transitionIn, s.transitionSec])).toEqual([
+        ['cut', undefined],
+        ['continuous', undefined],
+        ['crossfade', 0.75],
+        ['dip-to-white', 0.75],
+      ]);
       expect(scenes[1].cameraMove).toBe(scenes[0].cameraMove);
       expect(scenes.every((s) => promptLine(s.visualPrompt, 'Mood') === 'calm')).toBe(true);
       expect(scenes.map((s) => [s.durationSec, s.palette, s.onScreenText])).toEqual(
         sneaker.storyboard.scenes.map((s) => [s.durationSec, s.palette, s.onScreenText]),
+      );
+    });
+
+    it('moves nothing when asked for the tone the storyboard already has', async () => {
+      const result = await toolkit.update(onBoard(sneaker), 'make it more energetic');
+
+      expect(result.storyboard!.scenes.map((s) => [s.transitionIn, s.transitionSec])).toEqual(
+        sneaker.storyboard.scenes.map((s) => [s.transitionIn, s.transitionSec]),
       );
     });
 
@@ -167,10 +203,26 @@ describe(TemplatePromptToolkit.name, () => {
       expect(result.changes[0]).toBe('scene 2 removed; its 4 s went to scene 1');
     });
 
-    it('keeps the first scene a cut when scene 1 is removed', async () => {
+    it('keeps the first scene a cut, with no blend length, when scene 1 is removed', async () => {
       const result = await update(onBoard(allergy), 'remove scene 1');
 
       expect(result.storyboard!.scenes[0].transitionIn).toBe('cut');
+      expect(result.storyboard!.scenes[0].transitionSec).toBeUndefined();
+    });
+
+    it('lets narration travel with its scene when scenes are removed or swapped', async () => {
+      const removed = await update(onBoard(allergy), 'remove scene 4');
+      const swapped = await update(onBoard(allergy), 'swap scenes 2 and 4');
+      const said = allergy.storyboard.scenes.map((s) => s.narration);
+
+      expect(removed.storyboard!.scenes.map((s) => s.narration)).toEqual(said.filter((_, i) => i !== 3));
+      expect(swapped.storyboard!.scenes.map((s) => s.narration)).toEqual([
+        said[0],
+        said[3],
+        said[2],
+        said[1],
+        ...said.slice(4),
+      ]);
     });
 
     it('swaps scenes 2 and 4, and a continuation that lost its shot becomes a cut', async () => {
@@ -251,7 +303,7 @@ describe(TemplatePromptToolkit.name, () => {
         'warm crossfades',
         'night palette',
         'golden hour',
-        'playful cuts',
+        'playful slides',
       ]);
       const all = [allergy.storyboard, ...items.map((v) => v.storyboard)];
       expect(new Set(all.map((s) => JSON.stringify(s))).size).toBe(6);
@@ -272,7 +324,7 @@ describe(TemplatePromptToolkit.name, () => {
 
       expect(items.map((v) => [v.label, v.brief!.tone])).toEqual([
         ['warm crossfades', 'hopeful'],
-        ['playful cuts', 'playful, energetic'],
+        ['playful slides', 'playful, energetic'],
         ['calm and slow', 'calm'],
         ['elegant glide', 'elegant'],
         ['fresh camera and colour', 'energetic'],

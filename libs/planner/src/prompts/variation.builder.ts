@@ -18,7 +18,7 @@ const STORYBOARD_CANDIDATES: readonly Candidate[] = [
   { label: 'warm crossfades', edits: [{ kind: 'tone', tone: 'hopeful' }] },
   { label: 'night palette', edits: [{ kind: 'look', look: 'night', scenes: 'all' }] },
   { label: 'golden hour', edits: [{ kind: 'look', look: 'sunset', scenes: 'all' }] },
-  { label: 'playful cuts', edits: [{ kind: 'tone', tone: 'playful' }] },
+  { label: 'playful slides', edits: [{ kind: 'tone', tone: 'playful' }] },
   { label: 'calm and slow', edits: [{ kind: 'tone', tone: 'calm' }] },
   { label: 'rainy mood', edits: [{ kind: 'look', look: 'rain', scenes: 'all' }] },
   { label: 'elegant glide', edits: [{ kind: 'tone', tone: 'elegant' }] },
@@ -28,7 +28,7 @@ const STORYBOARD_CANDIDATES: readonly Candidate[] = [
 const BRIEF_TONES: readonly Candidate[] = [
   { label: 'energetic cut', edits: [{ kind: 'tone', tone: 'energetic' }] },
   { label: 'warm crossfades', edits: [{ kind: 'tone', tone: 'hopeful' }] },
-  { label: 'playful cuts', edits: [{ kind: 'tone', tone: 'playful' }] },
+  { label: 'playful slides', edits: [{ kind: 'tone', tone: 'playful' }] },
   { label: 'calm and slow', edits: [{ kind: 'tone', tone: 'calm' }] },
   { label: 'elegant glide', edits: [{ kind: 'tone', tone: 'elegant' }] },
 ];

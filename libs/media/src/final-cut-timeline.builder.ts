@@ -1,0 +1,72 @@
+import { type CompliancePlan, planCompliance } from './compliance-plan.builder';
+import { type FinalCutRequest } from './final-cut.types';
+import { type FrameSize } from './type-layout.util';
+import { type CaptionCue } from './webvtt.builder';
+
+export interface TimedText {
+  startSec: number;
+  endSec: number;
+  text: string;
+}
+
+/** When each piece of type and speech is on, in ad time, shared by every output and the captions. */
+export interface FinalCutTimeline {
+  totalSec: number;
+  /** Scene text as shown: blank entries dropped, each ending where the end card begins. */
+  scenes: TimedText[];
+  /** The end card, moved up when a compliance slate needs to start earlier. */
+  endCard: { headline: string; callToAction: string; startSec: number } | null;
+  /** One plan per output frame, all with the same mode and timing. */
+  compliance: { text: string; plans: CompliancePlan[] } | null;
+  narration: TimedText[];
+  captions: CaptionCue[];
+}
+
+function planForAll(text: string, totalSec: number, endCardStartSec: number, specs: readonly FrameSize[]) {
+  const plans = specs.map((spec) => planCompliance(text, totalSec, endCardStartSec, spec));
+  // One mode everywhere: the captions and every format tell the same story.
+  if (plans.every((p) => p.mode === 'slate')) return plans;
+  return specs.map((spec) => planCompliance(text, totalSec, endCardStartSec, spec, { crawl: true }));
+}
+
+export function planFinalCutTimeline(
+  req: Pick<FinalCutRequest, 'totalSec' | 'text' | 'audio'>,
+  specs: readonly FrameSize[],
+): FinalCutTimeline {
+  const total = req.totalSec;
+  const clampTime = (sec: number) => Math.min(total, Math.max(0, sec));
+  const card = req.text.endCard;
+  let endCard = card ? { ...card, startSec: clampTime(card.startSec) } : null;
+
+  const complianceText = req.text.compliance?.text.trim() ?? '';
+  let compliance: FinalCutTimeline['compliance'] = null;
+  if (complianceText) {
+    const plans = planForAll(complianceText, total, endCard?.startSec ?? total, specs);
+    compliance = { text: complianceText, plans };
+    if (endCard && plans[0].mode === 'slate') {
+      endCard = { ...endCard, startSec: Math.min(endCard.startSec, plans[0].startSec) };
+    }
+  }
+
+  const typeEnd = endCard?.startSec ?? total;
+  const scenes = req.text.scenes
+    .map((s) => ({ startSec: clampTime(s.startSec), endSec: Math.min(clampTime(s.endSec), typeEnd), text: s.text }))
+    .filter((s) => s.text.trim() && s.endSec > s.startSec);
+  const narration = req.audio.narration
+    .map((n) => ({ startSec: clampTime(n.startSec), endSec: clampTime(n.endSec), text: n.text }))
+    .filter((n) => n.text.trim() && n.endSec > n.startSec);
+
+  const captions: CaptionCue[] = [...narration, ...scenes];
+  if (endCard) {
+    captions.push({
+      startSec: endCard.startSec,
+      endSec: total,
+      text: [endCard.headline, endCard.callToAction].filter((t) => t.trim()).join('\n'),
+    });
+  }
+  if (compliance) {
+    const [plan] = compliance.plans;
+    captions.push({ startSec: plan.startSec, endSec: plan.endSec, text: compliance.text });
+  }
+  return { totalSec: total, scenes, endCard, compliance, narration, captions };
+}

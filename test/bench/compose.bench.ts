@@ -1,0 +1,198 @@
+/**
+ * What the final cut costs next to the cheapest thing that could produce the ad's picture: one
+ * plain libx264 encode of the same 30 s at the same size and settings. Both are timed in the same
+ * run, alternately, best of three each, so machine noise hits both alike.
+ *
+ *   node -e "require('./dist/test/bench/compose.bench.js').composeBench().then(r=>console.log(r))"
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  briefSchema,
+  clipDurationSec,
+  LOUDNESS_TARGETS,
+  outputSpecFor,
+  seededFrom,
+  type Storyboard,
+  transitionSecOf,
+} from '@app/domain';
+import { SynthMusicGenerator } from '@app/generation';
+import {
+  AnimaticRenderer,
+  buildConcatList,
+  Composer,
+  FfmpegRunner,
+  type FinalCutRequest,
+  type NarrationLine,
+  writeTextFile,
+} from '@app/media';
+import { TemplatePlanner } from '@app/planner';
+
+const ALLERGY = {
+  brief:
+    "A 30-second TV spot for Clarivo, a once-daily non-drowsy allergy tablet. Open on a family picnic ruined by sneezing, then the same picnic in full spring bloom after Clarivo. Calm, hopeful, sunlit. End on the product and the line 'Breathe in spring.'",
+  durationSec: 30,
+  aspectRatio: '16:9',
+  product: { name: 'Clarivo', description: '24-hour non-drowsy allergy relief, one tablet a day' },
+  audience: 'adults 30-55 with seasonal allergies',
+  tone: 'calm, hopeful',
+  style: 'sunlit lifestyle cinematography',
+  callToAction: 'Ask your doctor about Clarivo.',
+  brand: { name: 'Clarivo', colors: ['#2E7D32', '#F9FBE7'] },
+  compliance: {
+    sideEffects: ['headache', 'dry mouth', 'drowsiness in rare cases'],
+    dosage: 'One 10 mg tablet daily. Do not exceed 10 mg in 24 hours.',
+    disclaimer: 'Use only as directed. Not for children under 6.',
+  },
+  music: { mood: 'uplifting acoustic' },
+  quality: 'preview',
+  seed: 7,
+};
+
+const ROUNDS = 3;
+const quiet = { log: () => undefined, error: () => undefined };
+
+interface Metric {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+function sceneStarts(storyboard: Storyboard): number[] {
+  return storyboard.scenes.map((_, i) => storyboard.scenes.slice(0, i).reduce((sum, s) => sum + s.durationSec, 0));
+}
+
+/**
+ * The storyboard's voiceover: its narration lines where the planner wrote them, otherwise (a
+ * template storyboard has none) the on-screen lines and the call to action read aloud.
+ */
+function narrationOf(storyboard: Storyboard): NarrationLine[] {
+  const starts = sceneStarts(storyboard);
+  const lines = storyboard.scenes.flatMap((scene, i) => {
+    const text = scene.narration?.trim() || scene.onScreenText.trim();
+    return text ? [{ text, startSec: starts[i] + 0.3, endSec: starts[i] + scene.durationSec }] : [];
+  });
+  if (!storyboard.scenes.some((s) => s.narration?.trim()) && storyboard.endCard.callToAction.trim()) {
+    const last = storyboard.scenes.length - 1;
+    const cardStart = storyboard.durationSec - storyboard.endCard.durationSec;
+    const previous = lines.at(-1);
+    if (previous && previous.endSec > cardStart) previous.endSec = cardStart;
+    lines.push({
+      text: storyboard.endCard.callToAction,
+      startSec: cardStart + 0.2,
+      endSec: starts[last] + storyboard.scenes[last].durationSec,
+    });
+  }
+  return lines;
+}
+
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+export async function composeBench(): Promise<Metric[]> {
+  const runner = new FfmpegRunner({ logger: quiet });
+  const composer = new Composer(runner);
+  const renderer = new AnimaticRenderer(runner);
+  const brief = briefSchema.parse(ALLERGY);
+  const storyboard = await new TemplatePlanner().plan(brief);
+  const spec = outputSpecFor(storyboard.aspectRatio);
+  const totalSec = storyboard.durationSec;
+  const dir = await mkdtemp(join(tmpdir(), 'reelsmith-compose-bench-'));
+  try {
+    // Setup, untimed: the scene clips, the music bed, and the baseline's 30 s input.
+    const clips: FinalCutRequest['clips'] = [];
+    for (const [i, scene] of storyboard.scenes.entries()) {
+      const outPath = join(dir, `scene_${i}.mp4`);
+      const durationSec = clipDurationSec(storyboard.scenes, i);
+      let seedFramePath: string | null = null;
+      if (seededFrom(storyboard.scenes, i) !== null) {
+        seedFramePath = join(dir, `scene_${i - 1}.last.png`);
+        await composer.lastFrame(clips[i - 1].path, seedFramePath);
+      }
+      await renderer.render({ scene, spec, durationSec, seedFramePath, workDir: dir, outPath, seed: brief.seed });
+      clips.push({
+        path: outPath,
+        durationSec,
+        transitionIn: scene.transitionIn,
+        transitionSec: transitionSecOf(scene),
+      });
+    }
+    const music = await new SynthMusicGenerator(composer).generate({
+      mood: storyboard.music.mood,
+      durationSec: totalSec,
+      seed: brief.seed,
+      workDir: dir,
+    });
+    const joined = join(dir, 'joined.mp4');
+    const list = await writeTextFile(dir, 'clips.ffconcat', buildConcatList(clips.map((c) => c.path)));
+    await runner.run({
+      inputs: [{ path: list, options: ['-f', 'concat', '-safe', '0'] }],
+      outputs: [{ path: joined, options: ['-map', '0:v:0', '-c', 'copy', '-t', String(totalSec)] }],
+    });
+
+    const starts = sceneStarts(storyboard);
+    const request: FinalCutRequest = {
+      clips,
+      totalSec,
+      master: spec,
+      outputs: [{ aspectRatio: storyboard.aspectRatio, spec, path: join(dir, 'final.mp4'), reframe: brief.reframe }],
+      text: {
+        scenes: storyboard.scenes.map((s, i) => ({
+          startSec: starts[i],
+          endSec: starts[i] + s.durationSec,
+          text: s.onScreenText,
+        })),
+        endCard: { ...storyboard.endCard, startSec: totalSec - storyboard.endCard.durationSec },
+        compliance: storyboard.compliance,
+        fontName: brief.brand?.font ?? 'DejaVu Sans',
+        brandColors: brief.brand?.colors ?? [],
+      },
+      audio: { musicPath: music.path, narration: narrationOf(storyboard), loudness: LOUDNESS_TARGETS.streaming },
+      watermark: null,
+      metadata: { ai_generated: 'true', job_id: 'compose-bench' },
+      preset: 'veryfast',
+      workDir: dir,
+    };
+    const singleEncode = {
+      inputs: [{ path: joined, options: [] }],
+      outputs: [
+        {
+          path: join(dir, 'single.mp4'),
+          options: [
+            '-map',
+            '0:v:0',
+            '-an',
+            '-c:v',
+            'libx264',
+            '-preset',
+            'veryfast',
+            '-crf',
+            '20',
+            '-pix_fmt',
+            'yuv420p',
+          ],
+        },
+      ],
+    };
+
+    const finalCut: number[] = [];
+    const single: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      finalCut.push(await seconds(() => composer.finalCut(request)));
+      single.push(await seconds(() => runner.run(singleEncode)));
+    }
+    const a = Math.min(...finalCut);
+    const b = Math.min(...single);
+    return [
+      { name: 'compose.ratio_to_single_encode', value: a / b, unit: 'ratio' },
+      { name: 'compose.final_cut_s', value: a, unit: 's' },
+      { name: 'compose.single_encode_s', value: b, unit: 's' },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
