@@ -19,6 +19,7 @@ import { StoryboardsController } from './storyboards/storyboards.controller';
 import { SafetyAuditController } from './safety/safety-audit.controller';
 import { PromptsController } from './prompts/prompts.controller';
 import { UsageController } from './usage/usage.controller';
+import { ReplicateWebhookController } from './webhooks/replicate-webhook.controller';
 
 @Module({})
 export class ApiModule {
@@ -40,6 +41,7 @@ export class ApiModule {
         PromptsController,
         SafetyAuditController,
         UsageController,
+        ReplicateWebhookController,
         HealthController,
       ],
       providers: [

@@ -6,7 +6,11 @@ import { type AppConfig, loadConfig } from '@app/config';
 import { ApiModule } from './api.module';
 
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), { bufferLogs: false });
+  // rawBody: webhook signatures are checked over the exact bytes received.
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
+    bufferLogs: false,
+    rawBody: true,
+  });
   app.useBodyParser('json', { limit: '256kb' });
   app.enableShutdownHooks();
   return app;

@@ -1,23 +1,49 @@
-import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig, redisUrlOf } from '@app/config';
 import { FfmpegRunner, MediaModule } from '@app/media';
 import { AnimaticVideoGenerator } from './animatic-video.generator';
 import { IMAGE_GENERATOR, MUSIC_GENERATOR, SPEECH_GENERATOR, VIDEO_GENERATOR } from './generation.ports';
-import { createGenerators, type Generators } from './providers';
+import {
+  createGenerators,
+  type Generators,
+  replicateWebhookUrl,
+  ReplicateWebhookRelay,
+  ReplicateWebhookWaiter,
+} from './providers';
 import { loadModelRegistry, type ModelRegistry } from './registry';
 import { SynthMusicGenerator } from './synth-music.generator';
 
 export const MODEL_REGISTRY = Symbol('MODEL_REGISTRY');
 export const GENERATORS = Symbol('GENERATORS');
-const PROVIDER_REDIS = Symbol('PROVIDER_REDIS');
+/** The Redis connection provider semaphores, rate limits and webhook relays use. */
+export const PROVIDER_REDIS = Symbol('PROVIDER_REDIS');
 
-/** Closes the connection the provider semaphores and rate limits use. */
+/**
+ * Owns the provider connections: closes them at shutdown, and, when Replicate webhooks are
+ * configured, relays verified webhooks (received by any API process) to this process's waiter.
+ */
 @Injectable()
-class ProviderConnection implements OnModuleDestroy {
-  constructor(@Inject(PROVIDER_REDIS) private readonly redis: Redis) {}
+export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
+  readonly relay: ReplicateWebhookRelay;
+  readonly waiter = new ReplicateWebhookWaiter();
+  private subscriber: Redis | null = null;
+
+  constructor(
+    @Inject(PROVIDER_REDIS) readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.relay = new ReplicateWebhookRelay(config.queuePrefix);
+  }
+
+  async onModuleInit() {
+    if (!replicateWebhookUrl(this.config)) return;
+    this.subscriber = this.redis.duplicate();
+    await this.relay.attach(this.subscriber, this.waiter);
+  }
+
   async onModuleDestroy() {
-    await this.redis.quit().catch(() => undefined);
+    await Promise.all([this.subscriber?.quit(), this.redis.quit()].map((p) => p?.catch(() => undefined)));
   }
 }
 
@@ -41,15 +67,28 @@ class ProviderConnection implements OnModuleDestroy {
     ProviderConnection,
     {
       provide: GENERATORS,
-      inject: [MODEL_REGISTRY, APP_CONFIG, PROVIDER_REDIS, FfmpegRunner, AnimaticVideoGenerator, SynthMusicGenerator],
+      inject: [
+        MODEL_REGISTRY,
+        APP_CONFIG,
+        ProviderConnection,
+        FfmpegRunner,
+        AnimaticVideoGenerator,
+        SynthMusicGenerator,
+      ],
       useFactory: (
         registry: ModelRegistry,
         config: AppConfig,
-        redis: Redis,
+        connection: ProviderConnection,
         ffmpeg: FfmpegRunner,
         video: AnimaticVideoGenerator,
         music: SynthMusicGenerator,
-      ): Generators => createGenerators(registry, config, { redis, ffmpeg, embedded: { video, music } }),
+      ): Generators =>
+        createGenerators(registry, config, {
+          redis: connection.redis,
+          ffmpeg,
+          embedded: { video, music },
+          webhookWaiter: connection.waiter,
+        }),
     },
     { provide: VIDEO_GENERATOR, inject: [GENERATORS], useFactory: (g: Generators) => g.video },
     { provide: MUSIC_GENERATOR, inject: [GENERATORS], useFactory: (g: Generators) => g.music },
@@ -63,6 +102,7 @@ class ProviderConnection implements OnModuleDestroy {
     SPEECH_GENERATOR,
     GENERATORS,
     MODEL_REGISTRY,
+    ProviderConnection,
     MediaModule,
   ],
 })
