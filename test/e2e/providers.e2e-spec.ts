@@ -12,6 +12,7 @@ const sneaker = JSON.parse(
   readFileSync(resolve(__dirname, '..', '..', 'examples', 'briefs', 'sneaker-15s-vertical.json'), 'utf8'),
 );
 const WAN = 'Wan-AI/Wan2.2-TI2V-5B-Diffusers';
+const TTS = 'Qwen/Qwen3-TTS-12Hz-1.7B-CustomVoice';
 
 type ProviderView = JobView & {
   usage: { items: Array<{ provider: string; model: string; seconds: number }>; costUsd: number };
@@ -19,20 +20,24 @@ type ProviderView = JobView & {
 
 describe('a real video backend (local vLLM-Omni server), end to end', () => {
   let server: FakeVllmOmniServer;
+  /** a second server: each vLLM-Omni server runs one model, here the voiceover's */
+  let voice: FakeVllmOmniServer;
   let stack: BuiltStack | null = null;
   let work: string;
 
   beforeAll(async () => {
     server = await FakeVllmOmniServer.start({ model: WAN, queuedMs: 200, runMs: 1_500, clipSec: 5 });
+    voice = await FakeVllmOmniServer.start({ model: TTS });
     work = mkdtempSync(join(tmpdir(), 'reelsmith-providers-'));
   });
   afterAll(async () => {
     await stack?.stop();
     await server.close();
+    await voice.close();
     rmSync(work, { recursive: true, force: true });
   });
 
-  const env = () => ({ VLLM_OMNI_BASE_URL: server.url });
+  const env = () => ({ VLLM_OMNI_BASE_URL: `${server.url},${voice.url}` });
 
   it('renders a brief with the provider, seeding chained scenes with the previous last frame', async () => {
     stack = await startBuiltStack({ env: env() });
@@ -63,8 +68,13 @@ describe('a real video backend (local vLLM-Omni server), end to end', () => {
     expect(seeded).toHaveLength(job.scenes.filter((s) => s.seededFrom !== null).length);
     seeded.forEach((c) => expect(c.files!.input_reference.type).toBe('image/png'));
 
-    expect(job.usage.items).toHaveLength(job.scenes.length);
-    expect(job.usage.items.every((u) => u.provider === 'vllm-omni' && u.model === WAN && u.seconds > 0)).toBe(true);
+    const videoUsage = job.usage.items.filter((u) => u.model === WAN);
+    expect(videoUsage).toHaveLength(job.scenes.length);
+    expect(videoUsage.every((u) => u.provider === 'vllm-omni' && u.seconds > 0)).toBe(true);
+    // the voiceover came from the speech server, one request per narration line
+    const spoken = voice.requestsTo('POST', /^\/v1\/audio\/speech$/);
+    expect(spoken.length).toBeGreaterThan(0);
+    expect(spoken.every((r) => (r.json as { model: string }).model === TTS)).toBe(true);
     const usage = await client.request('GET', '/v1/usage');
     expect(usage.body.calls).toBeGreaterThanOrEqual(job.scenes.length);
 

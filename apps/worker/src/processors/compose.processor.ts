@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
@@ -18,11 +18,13 @@ import {
   type StoredOutput,
   transitionSecOf,
 } from '@app/domain';
+import { GENERATORS, type Generators } from '@app/generation';
 import { JobRepository } from '@app/jobs';
 import { Composer, FfmpegRunner, type FinalCutRequest } from '@app/media';
 import { type JobRef, QueueName } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { JobSteps } from '../job-steps.service';
+import { UsageRecorder } from '../usage-recorder.service';
 import { progressWriter } from '../progress-throttle';
 import { Storyboards } from '../storyboards.service';
 import { withWorkDir } from '../work-dir';
@@ -46,6 +48,8 @@ export class ComposeProcessor extends WorkerHost {
     private readonly storyboards: Storyboards,
     private readonly composer: Composer,
     private readonly ffmpeg: FfmpegRunner,
+    @Inject(GENERATORS) private readonly generators: Generators,
+    private readonly usage: UsageRecorder,
   ) {
     super();
   }
@@ -63,6 +67,7 @@ export class ComposeProcessor extends WorkerHost {
       const storyboard = await this.storyboards.load(ref);
       const outputs = await withWorkDir(this.config.dataDir, `${ref.jobId}-compose`, async (dir) => {
         const request = await this.finalCutRequest(job, storyboard, keys, dir);
+        await this.speakWithProvider(request, ref, signal);
         const onProgress = progressWriter(
           (percent) =>
             this.jobs.update(ref.tenantId, ref.jobId, (j) => {
@@ -152,6 +157,23 @@ export class ComposeProcessor extends WorkerHost {
       preset: brief.quality === 'final' ? this.config.composePreset : 'veryfast',
       workDir: dir,
     };
+  }
+
+  /**
+   * Voiceover: ffmpeg's offline flite speaks each line unless a speech profile is configured
+   * (e.g. a vLLM-Omni TTS server), whose audio then replaces it.
+   */
+  private async speakWithProvider(request: FinalCutRequest, ref: JobRef, signal: AbortSignal): Promise<void> {
+    const speech = this.generators.speech;
+    if (!speech) return;
+    for (const [i, line] of request.audio.narration.entries()) {
+      // a folder per line: a provider may name its output the same every time
+      const workDir = join(request.workDir, `voice-${i}`);
+      await mkdir(workDir, { recursive: true });
+      const { path, usage } = await speech.generate({ text: line.text, workDir }, { signal });
+      line.audioPath = path;
+      await this.usage.record(ref, usage);
+    }
   }
 
   private async watermark(mark: NonNullable<Brief['watermark']>, dir: string): Promise<FinalCutRequest['watermark']> {
