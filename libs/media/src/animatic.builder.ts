@@ -2,6 +2,7 @@ import { type CameraMove, type OutputSpec, type StoryboardScene } from '@app/dom
 import { type Composition, planComposition, type Shape } from './animatic-composition.builder';
 import { type FfmpegCommand } from './ffmpeg-command.types';
 import { escapeFilterValue, ffmpegColour } from './filter-syntax.util';
+import { normalisedClipOptions } from './clip-encode';
 
 export interface AnimaticSceneRequest {
   scene: StoryboardScene;
@@ -240,27 +241,7 @@ export function buildAnimaticSceneCommand(req: AnimaticSceneRequest): FfmpegComm
     outputs: [
       {
         path: req.outPath,
-        options: [
-          '-map',
-          '[v]',
-          '-an',
-          '-c:v',
-          'libx264',
-          '-preset',
-          'veryfast',
-          '-crf',
-          '18',
-          '-pix_fmt',
-          'yuv420p',
-          '-r',
-          String(fps),
-          '-g',
-          String(2 * fps),
-          '-frames:v',
-          String(frames),
-          '-movflags',
-          '+faststart',
-        ],
+        options: normalisedClipOptions(fps, frames),
       },
     ],
   };

@@ -24,3 +24,4 @@ export * from './media.constants';
 export * from './animatic-renderer.service';
 export * from './composer.service';
 export * from './media.module';
+export * from './clip-encode';

@@ -1,5 +1,5 @@
 import { type OutputSpec } from '@app/domain';
-import { AAC_OUTPUT_OPTIONS, type FfmpegCommand, formatSeconds } from '@app/media';
+import { AAC_OUTPUT_OPTIONS, type FfmpegCommand, formatSeconds, normalisedClipOptions } from '@app/media';
 
 export interface NormaliseClipRequest {
   inputPath: string;
@@ -39,27 +39,7 @@ export function buildNormaliseClipCommand(req: NormaliseClipRequest): FfmpegComm
     outputs: [
       {
         path: req.outPath,
-        options: [
-          '-map',
-          '[v]',
-          '-an',
-          '-c:v',
-          'libx264',
-          '-preset',
-          'veryfast',
-          '-crf',
-          '18',
-          '-pix_fmt',
-          'yuv420p',
-          '-r',
-          String(fps),
-          '-g',
-          String(2 * fps),
-          '-frames:v',
-          String(frames),
-          '-movflags',
-          '+faststart',
-        ],
+        options: normalisedClipOptions(fps, frames),
       },
     ],
   };
