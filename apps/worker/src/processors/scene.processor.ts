@@ -11,7 +11,7 @@ import { QueueName, type ScenePayload } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { CONTENT_HASH, hashFile, hashOf } from '../content-hash';
 import { CostEstimator } from '../cost-estimator.service';
-import { JobSteps } from '../job-steps.service';
+import { isTerminalError, JobSteps } from '../job-steps.service';
 import { UsageRecorder } from '../usage-recorder.service';
 import { progressWriter } from '../progress-throttle';
 import { Storyboards } from '../storyboards.service';
@@ -104,8 +104,11 @@ export class SceneProcessor extends WorkerHost {
             },
           });
         } catch (error) {
-          // The job ended (cancelled, or failed elsewhere): stop paying for this scene.
-          if (signal.aborted && providerJob) await this.generators.cancel(providerJob).catch(() => undefined);
+          // The job ended (cancelled, or failed elsewhere), even between the provider's create and our
+          // row write: stop paying for this scene.
+          if ((signal.aborted || isTerminalError(error)) && providerJob) {
+            await this.generators.cancel(providerJob).catch(() => undefined);
+          }
           throw error;
         }
         const { path, usage } = result;
