@@ -58,14 +58,6 @@ export async function startStack(config: AppConfig, logger = new Logger('stack')
     return child;
   };
 
-  spawnApp('worker');
-  const api = spawnApp('api');
-  await Promise.race([
-    failed,
-    new Promise<void>((resolve) => api.on('message', (m: { ready?: boolean }) => m?.ready && resolve())),
-  ]);
-  logger.log(`Reelsmith is ready on http://${config.host}:${config.port}`);
-
   const stop = async () => {
     if (stopping) return;
     stopping = true;
@@ -82,6 +74,20 @@ export async function startStack(config: AppConfig, logger = new Logger('stack')
     );
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
+  spawnApp('worker');
+  const api = spawnApp('api');
+  try {
+    await Promise.race([
+      failed,
+      new Promise<void>((resolve) => api.on('message', (m: { ready?: boolean }) => m?.ready && resolve())),
+    ]);
+  } catch (error) {
+    // A part that dies during boot must not leave the others (redis-server, the other app) running.
+    await stop();
+    throw error;
+  }
+  logger.log(`Reelsmith is ready on http://${config.host}:${config.port}`);
+
   const done = failed.catch(async (error: Error) => {
     await stop();
     throw error;
