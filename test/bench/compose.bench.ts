@@ -5,7 +5,7 @@
  *
  *   node -e "require('./dist/test/bench/compose.bench.js').composeBench().then(r=>console.log(r))"
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -28,27 +28,7 @@ import {
   writeTextFile,
 } from '@app/media';
 import { TemplatePlanner } from '@app/planner';
-
-const ALLERGY = {
-  brief:
-    "A 30-second TV spot for Clarivo, a once-daily non-drowsy allergy tablet. Open on a family picnic ruined by sneezing, then the same picnic in full spring bloom after Clarivo. Calm, hopeful, sunlit. End on the product and the line 'Breathe in spring.'",
-  durationSec: 30,
-  aspectRatio: '16:9',
-  product: { name: 'Clarivo', description: '24-hour non-drowsy allergy relief, one tablet a day' },
-  audience: 'adults 30-55 with seasonal allergies',
-  tone: 'calm, hopeful',
-  style: 'sunlit lifestyle cinematography',
-  callToAction: 'Ask your doctor about Clarivo.',
-  brand: { name: 'Clarivo', colors: ['#2E7D32', '#F9FBE7'] },
-  compliance: {
-    sideEffects: ['headache', 'dry mouth', 'drowsiness in rare cases'],
-    dosage: 'One 10 mg tablet daily. Do not exceed 10 mg in 24 hours.',
-    disclaimer: 'Use only as directed. Not for children under 6.',
-  },
-  music: { mood: 'uplifting acoustic' },
-  quality: 'preview',
-  seed: 7,
-};
+import { ROOT } from '../support/built-stack';
 
 const ROUNDS = 3;
 const quiet = { log: () => undefined, error: () => undefined };
@@ -97,7 +77,9 @@ export async function composeBench(): Promise<Metric[]> {
   const runner = new FfmpegRunner({ logger: quiet });
   const composer = new Composer(runner);
   const renderer = new AnimaticRenderer(runner);
-  const brief = briefSchema.parse(ALLERGY);
+  const brief = briefSchema.parse(
+    JSON.parse(await readFile(join(ROOT, 'examples', 'briefs', 'allergy-30s.json'), 'utf8')),
+  );
   const storyboard = await new TemplatePlanner().plan(brief);
   const spec = outputSpecFor(storyboard.aspectRatio);
   const totalSec = storyboard.durationSec;
