@@ -1,9 +1,6 @@
-import { type OutputSpec } from '@app/domain';
 import { Injectable } from '@nestjs/common';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { buildEncodeAudioCommand } from './audio.builder';
-import { buildComposeCommand, type ComposeClip } from './compose.builder';
-import { buildComposeSubtitles } from './compose-subtitles.builder';
 import {
   audioMixGraph,
   bedLevelFilter,
@@ -27,7 +24,7 @@ import { type RenderProgressOptions } from './ffmpeg-command.types';
 import { FfmpegRunner } from './ffmpeg.runner';
 import { buildLastFrameCommand, buildPosterCommand } from './frame.builder';
 import { buildMeasureLoudnessCommand, type LoudnessMeasurement, parseEbur128Summary } from './loudness.builder';
-import { DEFAULT_FONT_NAME, DEFAULT_FONTS_DIR } from './media.constants';
+import { DEFAULT_FONTS_DIR } from './media.constants';
 import { buildPreviewCommand, type PreviewOptions } from './preview.builder';
 import { writeTextFile } from './text-file.util';
 import { normaliseText } from './text-layout.util';
@@ -36,48 +33,10 @@ import { buildWebVtt } from './webvtt.builder';
 /** Share of the progress bar the audio-only loudness pass stands for; the encode has the rest. */
 const PASS1_SHARE = 0.1;
 
-export interface ComposeJobRequest {
-  clips: ComposeClip[];
-  totalSec: number;
-  spec: OutputSpec;
-  musicPath: string | null;
-  endCard: { headline: string; callToAction: string; durationSec: number };
-  compliance: { text: string } | null;
-  brandColors: string[];
-  workDir: string;
-  outPath: string;
-  preset: 'veryfast' | 'medium';
-}
-
 /** Final assembly and the small jobs around it: poster, seed frames, music encoding. */
 @Injectable()
 export class Composer {
   constructor(private readonly runner: FfmpegRunner) {}
-
-  async compose(req: ComposeJobRequest, opts: RenderProgressOptions = {}): Promise<void> {
-    const endCardStart = Math.max(0, req.totalSec - req.endCard.durationSec);
-    const subtitles = buildComposeSubtitles({
-      spec: req.spec,
-      totalSec: req.totalSec,
-      endCard: { headline: req.endCard.headline, callToAction: req.endCard.callToAction, startSec: endCardStart },
-      // Fair-balance text stays on screen with the end card, where the offer is made.
-      compliance: req.compliance ? { text: req.compliance.text, startSec: endCardStart } : null,
-      brandColors: req.brandColors,
-      fontName: DEFAULT_FONT_NAME,
-    });
-    const subtitlesPath = await writeTextFile(req.workDir, `${basename(req.outPath)}.ass`, subtitles);
-    const cmd = buildComposeCommand({
-      clips: req.clips,
-      totalSec: req.totalSec,
-      spec: req.spec,
-      musicPath: req.musicPath,
-      subtitlesPath,
-      fontsDir: DEFAULT_FONTS_DIR,
-      outPath: req.outPath,
-      preset: req.preset,
-    });
-    await this.runner.run(cmd, { signal: opts.signal, onProgress: opts.onProgress, durationSec: req.totalSec });
-  }
 
   /**
    * The finished ad in every requested format. Pass 1 (audio only) renders the sound bed to a WAV

@@ -1,6 +1,8 @@
-import { MUSIC_FADE_OUT_SEC } from './compose.builder';
 import { type FfmpegCommand } from './ffmpeg-command.types';
 import { escapeFilterValue, formatSeconds } from './filter-syntax.util';
+
+/** The music bed fades out over the last second of the ad. */
+export const MUSIC_FADE_OUT_SEC = 1;
 
 /**
  * Where a narration line's audio comes from: ffmpeg's own flite synthesiser reading a text file,

@@ -1,5 +1,5 @@
 import { type CompliancePlan } from './compliance-plan.builder';
-import { assColour, assTime, escapeAssText, luminance, safeFontName } from './compose-subtitles.builder';
+import { assColour, assTime, escapeAssText, luminance, safeFontName } from './ass-text.util';
 import { type FinalCutTimeline } from './final-cut-timeline.builder';
 import { type WatermarkSpec } from './final-cut.types';
 import { textWidthEm } from './text-layout.util';

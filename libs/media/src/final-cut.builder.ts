@@ -1,12 +1,14 @@
 import { isBlended, type OutputSpec } from '@app/domain';
 import { AAC_OUTPUT_OPTIONS } from './audio.builder';
-import { COMPOSE_COMMENT } from './compose.builder';
 import { type FfmpegCommand } from './ffmpeg-command.types';
 import { escapeFilterValue, formatSeconds } from './filter-syntax.util';
 import { type WatermarkSpec } from './final-cut.types';
 import { reframeGraph } from './reframe.builder';
 import { joinGraph, type JoinClip } from './transition-graph.builder';
 import { type FrameSize, typeLayout } from './type-layout.util';
+
+/** The MP4 `comment` tag of every finished ad. */
+export const COMPOSE_COMMENT = 'Reelsmith';
 
 export interface FinalCutEncodeOutput {
   spec: FrameSize;

@@ -20,7 +20,7 @@ import {
 } from '@app/domain';
 import { GENERATORS, type Generators } from '@app/generation';
 import { JobRepository } from '@app/jobs';
-import { Composer, FfmpegRunner, type FinalCutRequest } from '@app/media';
+import { Composer, DEFAULT_FONT_NAME, FfmpegRunner, type FinalCutRequest } from '@app/media';
 import { type JobRef, QueueName } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { JobSteps } from '../job-steps.service';
@@ -135,7 +135,7 @@ export class ComposeProcessor extends WorkerHost {
         })),
         endCard: { ...storyboard.endCard, startSec: totalSec - storyboard.endCard.durationSec },
         compliance: storyboard.compliance,
-        fontName: brief.brand?.font ?? 'DejaVu Sans',
+        fontName: brief.brand?.font ?? DEFAULT_FONT_NAME,
         brandColors: brief.brand?.colors ?? [],
       },
       audio: {
