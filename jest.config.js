@@ -5,7 +5,8 @@ const { compilerOptions } = require('./tsconfig.json');
 
 const base = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  // node, with the main realm's typed arrays: onnxruntime-node's outputs fail jest's own otherwise
+  testEnvironment: '<rootDir>/libs/inference/src/onnx.jest-environment.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),

@@ -16,9 +16,24 @@ interface View {
   progress: number;
   scenes: Array<{ status: string }>;
   music: { status: string };
-  outputs: Array<{ type: string; url: string; durationSec: number | null; width: number; height: number }>;
+  outputs: Array<{
+    type: string;
+    url: string;
+    contentType: string;
+    aspectRatio?: string | null;
+    durationSec: number | null;
+    width: number;
+    height: number;
+  }>;
   error: { code: string; message: string } | null;
 }
+
+const EXTENSIONS: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'text/vtt': 'vtt',
+};
 
 const MARKS: Record<string, string> = {
   pending: '.',
@@ -62,10 +77,19 @@ async function main() {
     process.stdout.write('\n');
     if (view.status !== 'completed') throw new Error(`job ${view.status}: ${view.error?.code} ${view.error?.message}`);
     mkdirSync(outDir, { recursive: true });
+    const videos = view.outputs.filter((o) => o.type === 'video').length;
     for (const output of view.outputs) {
-      const file = join(outDir, `${view.id}${output.type === 'video' ? '.mp4' : '.jpg'}`);
+      // one file per output: every format of the video, the poster, the preview and the captions
+      const ratio =
+        output.type === 'video' && videos > 1 && output.aspectRatio ? `_${output.aspectRatio.replace(':', 'x')}` : '';
+      const suffix = output.type === 'video' ? '' : `.${output.type}`;
+      const file = join(outDir, `${view.id}${ratio}${suffix}.${EXTENSIONS[output.contentType] ?? 'bin'}`);
       writeFileSync(file, Buffer.from(await (await fetch(output.url)).arrayBuffer()));
-      const what = output.type === 'video' ? `${output.width}x${output.height}, ${output.durationSec}s` : 'poster';
+      const what = output.durationSec
+        ? `${output.width}x${output.height}, ${output.durationSec}s`
+        : output.type === 'captions'
+          ? 'WebVTT'
+          : `${output.width}x${output.height}`;
       console.log(`${output.type.padEnd(6)} ${file} (${what})`);
     }
   } finally {

@@ -5,10 +5,11 @@ import { AppError, ErrorCodes, isTerminal, type Job } from '@app/domain';
 import { JobChangeNotifier, JobRepository } from '@app/jobs';
 import { type JobRef } from '@app/pipeline';
 
-export type StepName = 'plan' | 'scene' | 'music' | 'compose';
+export type StepName = 'plan' | 'keyframes' | 'scene' | 'music' | 'compose';
 
 const FAILURE_CODES: Record<StepName, string> = {
   plan: ErrorCodes.planner,
+  keyframes: ErrorCodes.sceneFailed,
   scene: ErrorCodes.sceneFailed,
   music: ErrorCodes.musicFailed,
   compose: ErrorCodes.composeFailed,

@@ -7,13 +7,16 @@ import { JobName, QUEUE_OF, QueueName } from '@app/pipeline';
 import { ComposeProcessor } from './processors/compose.processor';
 import { MusicProcessor } from './processors/music.processor';
 import { PlanProcessor } from './processors/plan.processor';
-import { SceneProcessor } from './processors/scene.processor';
+import { SceneWorkers } from './gpu/scene-workers.service';
 import { RecoveryService } from './recovery.service';
 
-/** Every queue's processor; WORKER_QUEUES picks which of them this process runs. */
-export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
+/**
+ * Every tier's runner; WORKER_QUEUES picks which of them this process runs. The scene tier is not
+ * one queue but one per model profile (and keyframes), run by SceneWorkers on the GPU slots.
+ */
+export const PROCESSORS: Record<QueueName, Type<WorkerHost | SceneWorkers>> = {
   [QueueName.Plan]: PlanProcessor,
-  [QueueName.Scene]: SceneProcessor,
+  [QueueName.Scene]: SceneWorkers,
   [QueueName.Music]: MusicProcessor,
   [QueueName.Compose]: ComposeProcessor,
 };
@@ -54,7 +57,12 @@ export class WorkerBootstrap implements OnApplicationBootstrap, OnApplicationShu
       this.recoveryTimer.unref();
     }
     for (const queue of queues) {
-      const host = this.moduleRef.get(PROCESSORS[queue as QueueName], { strict: false });
+      const runner = this.moduleRef.get(PROCESSORS[queue as QueueName], { strict: false });
+      if (runner instanceof SceneWorkers) {
+        runner.start();
+        continue;
+      }
+      const host = runner;
       host.worker.concurrency = concurrency;
       host.worker.on('error', (error) => this.logger.error(`${queue} worker: ${error.message}`));
       void host.worker.run();

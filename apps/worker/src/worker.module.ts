@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
-import { type AppConfig, ConfigModule } from '@app/config';
+import { Logger, Module, type Provider } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, ConfigModule } from '@app/config';
+import { FrameTensorReader, ONNX_RUNTIME_OPTIONS, OnnxRuntime, type OnnxRuntimeOptions } from '@app/inference';
 import { GenerationModule } from '@app/generation';
 import { JobsModule } from '@app/jobs';
 import { PipelineModule, type QueueName } from '@app/pipeline';
@@ -10,7 +11,34 @@ import { JobSteps } from './job-steps.service';
 import { UsageRecorder } from './usage-recorder.service';
 import { RecoveryService } from './recovery.service';
 import { Storyboards } from './storyboards.service';
+import { GpuSlots } from './gpu/gpu-slots.service';
+import { SceneChecks } from './gpu/scene-checks.service';
+import { KeyframesProcessor } from './processors/keyframes.processor';
+import { SceneProcessor } from './processors/scene.processor';
 import { PROCESSORS, WorkerBootstrap } from './worker-bootstrap.service';
+
+/**
+ * The scene tier's parts beyond its runner: the GPU slots, the in-process checks (onnxruntime with
+ * ONNX_EXECUTION_PROVIDERS) and the steps its queues run.
+ */
+export function sceneTierProviders(): Provider[] {
+  return [
+    GpuSlots,
+    SceneChecks,
+    SceneProcessor,
+    KeyframesProcessor,
+    FrameTensorReader,
+    OnnxRuntime,
+    {
+      provide: ONNX_RUNTIME_OPTIONS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): OnnxRuntimeOptions => ({
+        executionProviders: config.onnxExecutionProviders,
+        logger: new Logger(OnnxRuntime.name),
+      }),
+    },
+  ];
+}
 
 @Module({})
 export class WorkerModule {
@@ -35,6 +63,7 @@ export class WorkerModule {
         RecoveryService,
         WorkerBootstrap,
         ...config.worker.queues.map((queue) => PROCESSORS[queue as QueueName]),
+        ...(config.worker.queues.includes('scene') ? sceneTierProviders() : []),
       ],
     };
   }

@@ -35,6 +35,28 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ WORKER_QUEUES: 'scene', WORKER_CONCURRENCY: '4' }).worker).toEqual({
       queues: ['scene'],
       concurrency: 4,
+      gpuDevices: [],
+      profiles: [],
     });
+  });
+
+  it('reads GPU devices, served profiles and ONNX execution providers', () => {
+    const config = loadConfig({
+      GPU_DEVICES: '0, 1,2,3',
+      WORKER_PROFILES: 'video_default',
+      ONNX_EXECUTION_PROVIDERS: 'CPU',
+    });
+    expect(config.worker.gpuDevices).toEqual(['0', '1', '2', '3']);
+    expect(config.worker.profiles).toEqual(['video_default']);
+    expect(config.onnxExecutionProviders).toEqual(['cpu']);
+    expect(loadConfig({}).onnxExecutionProviders).toEqual(['cuda', 'cpu']);
+  });
+
+  it('names every bad GPU device, profile and execution provider', () => {
+    expect(() =>
+      loadConfig({ GPU_DEVICES: '0,gpu1,0', WORKER_PROFILES: 'Video!', ONNX_EXECUTION_PROVIDERS: 'cpu,tpu' }),
+    ).toThrow(
+      /GPU_DEVICES: device ids are numbers.*gpu1[\s\S]*GPU_DEVICES: a device is listed twice[\s\S]*WORKER_PROFILES: not a profile name: Video![\s\S]*ONNX_EXECUTION_PROVIDERS: unknown execution provider\(s\) tpu/,
+    );
   });
 });

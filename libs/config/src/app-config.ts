@@ -17,7 +17,19 @@ export interface AppConfig {
   s3: { endpoint: string | null; bucket: string; region: string };
   dataDir: string;
   presignTtlSec: number;
-  worker: { queues: WorkerQueueName[]; concurrency: number };
+  worker: {
+    queues: WorkerQueueName[];
+    concurrency: number;
+    /**
+     * GPU_DEVICES: the devices this worker generates on, one scene per device at a time (its
+     * "slots"). Empty: WORKER_CONCURRENCY host slots with no device (embedded renderers, providers).
+     */
+    gpuDevices: string[];
+    /** WORKER_PROFILES: the video profiles whose scene queues this worker takes; empty: every video profile */
+    profiles: string[];
+  };
+  /** ONNX_EXECUTION_PROVIDERS: in-process inference providers in order of preference (CUDA first, CPU last) */
+  onnxExecutionProviders: string[];
   openai: { apiKey: string | null; baseUrl: string | null; model: string; timeoutMs: number; maxRetries: number };
   sseHeartbeatMs: number;
   /** generation providers (issue: real backends) */
@@ -41,6 +53,16 @@ export class ConfigError extends Error {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Execution providers onnxruntime-node can be asked for (what is actually present is checked at load). */
+export const ONNX_EXECUTION_PROVIDER_NAMES: readonly string[] = ['cuda', 'tensorrt', 'cpu'];
+
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
@@ -115,6 +137,40 @@ const envSchema = z.object({
       return [...new Set(names)] as WorkerQueueName[];
     }),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  GPU_DEVICES: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const devices = list(raw);
+      const bad = devices.filter((d) => !/^\d{1,3}$/.test(d));
+      if (bad.length)
+        ctx.addIssue({ code: 'custom', message: `device ids are numbers (e.g. 0,1,2,3), not ${bad.join(', ')}` });
+      if (new Set(devices).size !== devices.length)
+        ctx.addIssue({ code: 'custom', message: 'a device is listed twice' });
+      return devices;
+    }),
+  WORKER_PROFILES: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const profiles = list(raw);
+      const bad = profiles.filter((p) => !/^[a-z0-9_]{1,64}$/.test(p));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not a profile name: ${bad.join(', ')}` });
+      return [...new Set(profiles)];
+    }),
+  ONNX_EXECUTION_PROVIDERS: z
+    .string()
+    .default('cuda,cpu')
+    .transform((raw, ctx) => {
+      const names = list(raw).map((n) => n.toLowerCase());
+      const bad = names.filter((n) => !ONNX_EXECUTION_PROVIDER_NAMES.includes(n));
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown execution provider(s) ${bad.join(', ')}; known: ${ONNX_EXECUTION_PROVIDER_NAMES.join(', ')}`,
+        });
+      return names.length ? names : ['cpu'];
+    }),
   OPENAI_API_KEY: z.string().trim().optional(),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
@@ -174,7 +230,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     s3: { endpoint: e.S3_ENDPOINT ?? null, bucket: e.S3_BUCKET, region: e.AWS_REGION },
     dataDir: resolve(e.DATA_DIR),
     presignTtlSec: e.PRESIGN_TTL_SEC,
-    worker: { queues: e.WORKER_QUEUES, concurrency: e.WORKER_CONCURRENCY },
+    worker: {
+      queues: e.WORKER_QUEUES,
+      concurrency: e.WORKER_CONCURRENCY,
+      gpuDevices: e.GPU_DEVICES,
+      profiles: e.WORKER_PROFILES,
+    },
+    onnxExecutionProviders: e.ONNX_EXECUTION_PROVIDERS,
     openai: {
       apiKey: e.OPENAI_API_KEY || null,
       baseUrl: e.OPENAI_BASE_URL ?? null,

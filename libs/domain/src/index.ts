@@ -8,3 +8,4 @@ export * from './duration';
 export * from './job';
 export * from './status-machine';
 export * from './errors';
+export * from './schedule';

@@ -1,4 +1,5 @@
 import { type Brief } from './brief.schema';
+import { type ContinuityStrategy } from './schedule';
 
 export const JOB_STATUSES = [
   'queued',
@@ -34,6 +35,38 @@ export interface SceneState {
   clipKey: string | null;
   /** the provider job generating this scene, written before polling starts so a restart resumes it */
   providerJob?: ProviderJobRecord | null;
+  /** the video model profile (and so the scene queue) it is generated with */
+  profile?: string;
+  /** how it meets the scene it flows out of: after it (chained) or from shared keyframes (anchored) */
+  strategy?: ContinuityStrategy;
+  /** the worker slot (GPU device) that generated it */
+  slot?: string | null;
+  /** its seeded or anchored boundaries, scored in-process after generation */
+  continuity?: ContinuityRecord | null;
+  /** the colour correction that pulled a chained scene back to its chain's first keyframe */
+  colourMatch?: ColourMatchRecord | null;
+}
+
+/**
+ * Boundary similarity (0..1) from the continuity model: `start` compares the clip's first frame with
+ * the frame it had to start on (the previous clip's last frame, or its start keyframe), `end` its
+ * last frame with its end keyframe. Below `threshold` the scene is made again, once.
+ */
+export interface ContinuityRecord {
+  model: string;
+  threshold: number;
+  start: number | null;
+  end: number | null;
+  /** the scores of the first attempt, when it fell short and the scene was made again */
+  rejected: { start: number | null; end: number | null } | null;
+  passed: boolean;
+}
+
+export interface ColourMatchRecord {
+  /** colour distance of the clip's last frame to the chain's first keyframe, before and after */
+  before: number;
+  after: number;
+  applied: boolean;
 }
 
 export interface ProviderJobRecord {
@@ -51,6 +84,13 @@ export interface UsageRecord {
   seconds: number;
   calls: number;
   costUsd: number;
+}
+
+/** The boundary keyframes of a job's anchored chains, made before those scenes. */
+export interface KeyframesState {
+  status: PartStatus;
+  count: number;
+  done: number;
 }
 
 export interface MusicState {
@@ -99,6 +139,7 @@ export interface Job {
   brief: Brief;
   scenes: SceneState[];
   music: MusicState;
+  keyframes?: KeyframesState | null;
   outputs: StoredOutput[];
   error: JobError | null;
   /** When each stage started and finished, for the job view and the benchmark's split. */

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type OnModuleDestroy, type OnModule
 import Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig, redisUrlOf } from '@app/config';
 import { FfmpegRunner, MediaModule } from '@app/media';
+import { AnimaticImageGenerator } from './animatic-image.generator';
 import { AnimaticVideoGenerator } from './animatic-video.generator';
 import { IMAGE_GENERATOR, MUSIC_GENERATOR, SPEECH_GENERATOR, VIDEO_GENERATOR } from './generation.ports';
 import {
@@ -57,6 +58,7 @@ export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
   imports: [MediaModule],
   providers: [
     AnimaticVideoGenerator,
+    AnimaticImageGenerator,
     SynthMusicGenerator,
     { provide: MODEL_REGISTRY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadModelRegistry(config) },
     {
@@ -74,6 +76,7 @@ export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
         FfmpegRunner,
         AnimaticVideoGenerator,
         SynthMusicGenerator,
+        AnimaticImageGenerator,
       ],
       useFactory: (
         registry: ModelRegistry,
@@ -82,11 +85,12 @@ export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
         ffmpeg: FfmpegRunner,
         video: AnimaticVideoGenerator,
         music: SynthMusicGenerator,
+        image: AnimaticImageGenerator,
       ): Generators =>
         createGenerators(registry, config, {
           redis: connection.redis,
           ffmpeg,
-          embedded: { video, music },
+          embedded: { video, music, image },
           webhookWaiter: connection.waiter,
         }),
     },

@@ -39,8 +39,10 @@ export interface VideoRequest {
   spec: OutputSpec;
   /** exact clip length, including any crossfade overlap it carries */
   durationSec: number;
-  /** PNG of the previous scene's last frame when this scene continues its shot */
+  /** PNG the clip must start on: the previous scene's last frame (chained) or its start keyframe (anchored) */
   seedFramePath: string | null;
+  /** PNG the clip must end on (anchored chains; only for models that take a last frame) */
+  endFramePath?: string | null;
   seed: number;
   workDir: string;
 }
@@ -51,6 +53,11 @@ export interface VideoGenerator {
   /** false for the embedded animatic: health reports whether real video is being made */
   readonly real: boolean;
   generate(request: VideoRequest, options?: StepOptions): Promise<GenerationResult>;
+  /**
+   * Several compatible scenes (same model and parameters) in one call, for backends that batch
+   * (profile `maxBatch` > 1); results in request order.
+   */
+  generateBatch?(requests: VideoRequest[], options?: StepOptions): Promise<GenerationResult[]>;
   /** cancels a provider job (a cancelled ad must not keep paying) */
   cancel?(ref: ProviderJobRef): Promise<void>;
 }
@@ -74,6 +81,8 @@ export const MUSIC_GENERATOR = Symbol('MUSIC_GENERATOR');
 
 export interface ImageRequest {
   prompt: string;
+  /** the scene the image opens, for embedded renderers that draw scenes rather than prompts */
+  scene?: StoryboardScene;
   negativePrompt?: string;
   width: number;
   height: number;

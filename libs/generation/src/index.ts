@@ -1,5 +1,6 @@
 export * from './generation.ports';
 export * from './animatic-video.generator';
+export * from './animatic-image.generator';
 export * from './synth-music.generator';
 export * from './generation.module';
 export * from './registry';

@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildEncodeAudioCommand } from './audio.builder';
+import {
+  buildColourMatchCommand,
+  buildColourSampleCommand,
+  COLOUR_SAMPLE_HEIGHT,
+  COLOUR_SAMPLE_WIDTH,
+  type ColourMatchRequest,
+  type ColourMatchResult,
+  type ColourSampleSource,
+  DEFAULT_COLOUR_MATCH_LIMITS,
+  planColourCorrection,
+} from './colour-match.builder';
+import { colourDistance, type ColourStats, yuv444pStats } from './colour-match.stats';
 import {
   audioMixGraph,
   bedLevelFilter,
@@ -201,6 +214,55 @@ export class Composer {
   /** The exact last frame of a clip as a PNG: the seed of the next clip in a continuity chain. */
   lastFrame(clipPath: string, outPng: string): Promise<void> {
     return this.runner.run(buildLastFrameCommand(clipPath, outPng));
+  }
+
+  /**
+   * Against colour drift along a continuity chain: grades a chained clip towards the chain's first
+   * keyframe, from none of the correction on its first frame to all of it on its last (see
+   * `colourMatchGraph`). Measures the reference and the clip's last frame, skips a clip already
+   * within `limits.minDistance`, and measures the output's last frame to report what it achieved.
+   */
+  async matchColours(req: ColourMatchRequest, opts: RenderProgressOptions = {}): Promise<ColourMatchResult> {
+    const limits = { ...DEFAULT_COLOUR_MATCH_LIMITS, ...req.limits };
+    const sample = async (path: string, source: ColourSampleSource, name: string): Promise<ColourStats> => {
+      const raw = join(req.workDir, `colour-match.${name}.yuv`);
+      await this.runner.run(buildColourSampleCommand(path, raw, source), { signal: opts.signal });
+      return yuv444pStats(await readFile(raw), COLOUR_SAMPLE_WIDTH, COLOUR_SAMPLE_HEIGHT);
+    };
+    const [reference, lastFrameBefore] = await Promise.all([
+      sample(req.referencePath, 'image', 'reference'),
+      sample(req.clipPath, 'last-frame', 'before'),
+    ]);
+    const distanceBefore = colourDistance(reference, lastFrameBefore);
+    if (distanceBefore < limits.minDistance) {
+      opts.onProgress?.(1);
+      return {
+        applied: false,
+        distanceBefore,
+        distanceAfter: distanceBefore,
+        correction: null,
+        reference,
+        lastFrameBefore,
+        lastFrameAfter: lastFrameBefore,
+      };
+    }
+    const correction = planColourCorrection(reference, lastFrameBefore, limits);
+    const { clipPath, outPath, fps, frames } = req;
+    await this.runner.run(buildColourMatchCommand({ clipPath, outPath, fps, frames, correction }), {
+      signal: opts.signal,
+      durationSec: frames / fps,
+      onProgress: opts.onProgress,
+    });
+    const lastFrameAfter = await sample(outPath, 'last-frame', 'after');
+    return {
+      applied: true,
+      distanceBefore,
+      distanceAfter: colourDistance(reference, lastFrameAfter),
+      correction,
+      reference,
+      lastFrameBefore,
+      lastFrameAfter,
+    };
   }
 
   encodeAudio(wavPath: string, outM4a: string): Promise<void> {

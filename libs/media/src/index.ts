@@ -24,3 +24,5 @@ export * from './animatic-renderer.service';
 export * from './composer.service';
 export * from './media.module';
 export * from './clip-encode';
+export * from './colour-match.stats';
+export * from './colour-match.builder';

@@ -3,3 +3,4 @@ export * from './job-flow.builder';
 export * from './redis-connection';
 export * from './embedded-redis';
 export * from './pipeline.module';
+export * from './worker-status.board';

@@ -1,6 +1,6 @@
 import { type FlowJob } from 'bullmq';
-import { type Storyboard, type TransitionIn } from '@app/domain';
-import { buildJobFlow } from './job-flow.builder';
+import { planSchedule, type Storyboard, type TransitionIn } from '@app/domain';
+import { anchoredScenes, buildJobFlow as buildFlow } from './job-flow.builder';
 
 const ref = { tenantId: 't', jobId: 'J1' };
 const board = (transitions: TransitionIn[], music = true): Pick<Storyboard, 'scenes' | 'music'> => ({
@@ -17,9 +17,16 @@ const board = (transitions: TransitionIn[], music = true): Pick<Storyboard, 'sce
   music: { mood: 'calm', enabled: music },
 });
 
+type Board = Pick<Storyboard, 'scenes' | 'music'>;
+const chained = (b: Board) =>
+  planSchedule(b.scenes, () => ({ profile: 'video_default', firstAndLastFrame: false }), true);
+const anchored = (b: Board) =>
+  planSchedule(b.scenes, () => ({ profile: 'video_kling', firstAndLastFrame: true }), true);
+const buildJobFlow = (r: typeof ref, b: Board) => buildFlow(r, b, chained(b));
+
 const ids = (node: FlowJob): unknown => ({ id: node.opts?.jobId, children: (node.children ?? []).map(ids) });
 
-describe(buildJobFlow.name, () => {
+describe(buildFlow.name, () => {
   it('makes compose the root with music and one child per chain tail', () => {
     const flow = buildJobFlow(ref, board(['cut', 'continuous', 'continuous', 'cut', 'crossfade']));
     expect(ids(flow)).toEqual({
@@ -46,6 +53,41 @@ describe(buildJobFlow.name, () => {
       node.children?.forEach((c) => visit(c, false));
     };
     visit(buildJobFlow(ref, board(['cut', 'continuous', 'cut'])), true);
+  });
+
+  it('queues each scene on its model profile queue', () => {
+    const b = board(['cut', 'continuous', 'cut']);
+    const flow = buildFlow(
+      ref,
+      b,
+      planSchedule(
+        b.scenes,
+        (i) => ({ profile: i === 2 ? 'video_long' : 'video_default', firstAndLastFrame: false }),
+        true,
+      ),
+    );
+    const queues = (n: FlowJob): string[] => [n.queueName, ...(n.children ?? []).flatMap(queues)];
+    expect(queues(flow)).toEqual([
+      'compose',
+      'scene.video_default',
+      'scene.video_default',
+      'scene.video_long',
+      'music',
+    ]);
+  });
+
+  it('puts a keyframes step in place of anchored scenes, which it adds itself once their keyframes exist', () => {
+    const b = board(['cut', 'continuous', 'continuous', 'cut']);
+    const schedule = anchored(b);
+    expect(ids(buildFlow(ref, b, schedule))).toEqual({
+      id: 'J1.compose',
+      children: [
+        { id: 'J1.scene-3', children: [] },
+        { id: 'J1.keyframes', children: [] },
+        { id: 'J1.music', children: [] },
+      ],
+    });
+    expect(anchoredScenes(schedule)).toEqual([0, 1, 2]);
   });
 
   it('carries ids only in payloads', () => {

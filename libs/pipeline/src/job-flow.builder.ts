@@ -1,6 +1,6 @@
-import { type FlowJob, type JobsOptions } from 'bullmq';
-import { buildChains, type Storyboard } from '@app/domain';
-import { bullJobId, JobName, type JobRef, QueueName } from './job-catalog';
+import { type FlowJob, type FlowProducer, type JobsOptions } from 'bullmq';
+import { type JobSchedule, type Storyboard } from '@app/domain';
+import { bullJobId, JobName, type JobRef, KEYFRAMES_QUEUE, QueueName, sceneQueueName } from './job-catalog';
 
 /**
  * Per-node options. Flows ignore queue defaults, and a child without a failure option leaves its
@@ -9,6 +9,7 @@ import { bullJobId, JobName, type JobRef, QueueName } from './job-catalog';
  */
 export const STEP_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.Plan]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 } },
+  [JobName.Keyframes]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
   [JobName.Scene]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
   [JobName.Music]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
   [JobName.Compose]: { attempts: 2, backoff: { type: 'exponential', delay: 3_000 } },
@@ -16,27 +17,54 @@ export const STEP_OPTIONS: Record<JobName, JobsOptions> = {
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
-/**
- * The rest of a job after planning, as one BullMQ flow: compose is the root; its children are the
- * music bed and the last scene of each continuity chain; a continuous scene is the parent of the
- * scene before it, so it starts only once that scene's last frame exists. Chains and music run
- * side by side; cuts never wait.
- */
-export function buildJobFlow(ref: JobRef, storyboard: Pick<Storyboard, 'scenes' | 'music'>): FlowJob {
-  const sceneNode = (index: number, chain: number[]): FlowJob => {
-    const position = chain.indexOf(index);
-    return {
-      name: JobName.Scene,
-      queueName: QueueName.Scene,
-      data: { ...ref, sceneIndex: index },
-      opts: { ...STEP_OPTIONS[JobName.Scene], ...KEEP, jobId: bullJobId.scene(ref.jobId, index) },
-      children: position > 0 ? [sceneNode(chain[position - 1], chain)] : undefined,
-    };
+/** One scene's node, on its profile's queue. */
+export function sceneNode(ref: JobRef, schedule: JobSchedule, index: number, children?: FlowJob[]): FlowJob {
+  return {
+    name: JobName.Scene,
+    queueName: sceneQueueName(schedule.scenes[index].profile),
+    data: { ...ref, sceneIndex: index },
+    opts: { ...STEP_OPTIONS[JobName.Scene], ...KEEP, jobId: bullJobId.scene(ref.jobId, index) },
+    children,
   };
+}
 
-  const children: FlowJob[] = buildChains(storyboard.scenes).map((chain) =>
-    sceneNode(chain.sceneIndexes[chain.sceneIndexes.length - 1], chain.sceneIndexes),
-  );
+/** The anchored scenes the keyframes step adds under compose once every boundary keyframe exists. */
+export function anchoredScenes(schedule: JobSchedule): number[] {
+  return schedule.keyframes.length ? schedule.scenes.filter((s) => s.strategy === 'anchored').map((s) => s.index) : [];
+}
+
+/**
+ * The rest of a job after planning, as one BullMQ flow with compose as the root. Its children:
+ * - music, beside everything else;
+ * - per chained chain, its last scene; a chained scene is the parent of the scene it continues,
+ *   so it starts only once that scene's last frame exists (cuts never wait);
+ * - when any chain is anchored, the keyframes step: it makes every boundary keyframe at once and
+ *   then adds all anchored scenes as compose's children, so they start together without waiting
+ *   for each other. (A flow is a tree: a scene cannot have the two parents its two keyframes
+ *   would need, so the scenes are added when their keyframes exist.)
+ */
+export function buildJobFlow(
+  ref: JobRef,
+  storyboard: Pick<Storyboard, 'scenes' | 'music'>,
+  schedule: JobSchedule,
+): FlowJob {
+  const anchored = new Set(anchoredScenes(schedule));
+  const node = (index: number): FlowJob => {
+    const from = schedule.scenes[index].waitsFor;
+    return sceneNode(ref, schedule, index, from === null ? undefined : [node(from)]);
+  };
+  const waitedFor = new Set(schedule.scenes.map((s) => s.waitsFor).filter((i) => i !== null));
+  const children: FlowJob[] = schedule.scenes
+    .filter((s) => !anchored.has(s.index) && !waitedFor.has(s.index))
+    .map((s) => node(s.index));
+  if (anchored.size) {
+    children.push({
+      name: JobName.Keyframes,
+      queueName: KEYFRAMES_QUEUE,
+      data: { ...ref },
+      opts: { ...STEP_OPTIONS[JobName.Keyframes], ...KEEP, jobId: bullJobId.keyframes(ref.jobId) },
+    });
+  }
   if (storyboard.music.enabled) {
     children.push({
       name: JobName.Music,
@@ -52,4 +80,26 @@ export function buildJobFlow(ref: JobRef, storyboard: Pick<Storyboard, 'scenes' 
     opts: { ...STEP_OPTIONS[JobName.Compose], ...KEEP, jobId: bullJobId.compose(ref.jobId) },
     children,
   };
+}
+
+/**
+ * Adds a job's anchored scenes as children of its compose node (called by the keyframes step
+ * while it is still running, so compose is still waiting for children). Deterministic ids make a
+ * retried keyframes step a no-op here.
+ */
+export async function addAnchoredScenes(
+  flows: Pick<FlowProducer, 'addBulk'>,
+  queuePrefix: string,
+  ref: JobRef,
+  schedule: JobSchedule,
+): Promise<number[]> {
+  const parent = { id: bullJobId.compose(ref.jobId), queue: `${queuePrefix}:${QueueName.Compose}` };
+  const indexes = anchoredScenes(schedule);
+  await flows.addBulk(
+    indexes.map((index) => {
+      const node = sceneNode(ref, schedule, index);
+      return { ...node, opts: { ...node.opts, parent } };
+    }),
+  );
+  return indexes;
 }

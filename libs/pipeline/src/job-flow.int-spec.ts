@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { FlowProducer, type Job, Queue, Worker } from 'bullmq';
-import { type Storyboard, type TransitionIn } from '@app/domain';
+import { type JobSchedule, planSchedule, type Storyboard, type TransitionIn } from '@app/domain';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '@app/testing';
-import { bullJobId, QueueName } from './job-catalog';
-import { buildJobFlow } from './job-flow.builder';
+import { bullJobId, KEYFRAMES_QUEUE, QueueName, sceneQueueName } from './job-catalog';
+import { addAnchoredScenes, buildJobFlow as buildFlow } from './job-flow.builder';
 import { redisOptionsFromUrl } from './redis-connection';
 
 const board = (transitions: TransitionIn[]): Pick<Storyboard, 'scenes' | 'music'> => ({
@@ -19,6 +19,13 @@ const board = (transitions: TransitionIn[]): Pick<Storyboard, 'scenes' | 'music'
   })),
   music: { mood: 'calm', enabled: true },
 });
+
+const PROFILE = 'video_default';
+const SCENES = sceneQueueName(PROFILE);
+const chained = (b: ReturnType<typeof board>): JobSchedule =>
+  planSchedule(b.scenes, () => ({ profile: PROFILE, firstAndLastFrame: false }), true);
+const buildJobFlow = (ref: { tenantId: string; jobId: string }, b: ReturnType<typeof board>) =>
+  buildFlow(ref, b, chained(b));
 
 describe('job flow on Redis', () => {
   const connection = redisOptionsFromUrl(TEST_REDIS_URL);
@@ -36,7 +43,7 @@ describe('job flow on Redis', () => {
     await deleteRedisPrefix(TEST_REDIS_URL, prefix);
   });
 
-  const run = (queue: QueueName, fn: (job: Job) => Promise<unknown>, concurrency = 4) => {
+  const run = (queue: string, fn: (job: Job) => Promise<unknown>, concurrency = 4) => {
     const worker = new Worker(queue, fn, { connection, prefix, concurrency });
     workers.push(worker);
     return worker;
@@ -55,7 +62,7 @@ describe('job flow on Redis', () => {
         resolve();
       });
     });
-    run(QueueName.Scene, timed);
+    run(SCENES, timed);
     run(QueueName.Music, timed);
     const flows = new FlowProducer({ connection, prefix });
     closers.push(flows);
@@ -75,7 +82,7 @@ describe('job flow on Redis', () => {
 
   it('fails the whole flow when a scene fails for good, leaving no parent waiting', async () => {
     let attempts = 0;
-    run(QueueName.Scene, async (job) => {
+    run(SCENES, async (job) => {
       if (job.data.sceneIndex === 0) {
         attempts++;
         throw new Error('generator exploded');
@@ -100,8 +107,50 @@ describe('job flow on Redis', () => {
     expect(state).toBe('failed');
     expect(attempts).toBe(3); // retried with backoff before giving up
     expect(composeRan).not.toHaveBeenCalled();
-    const sceneQueue = new Queue(QueueName.Scene, { connection, prefix });
+    const sceneQueue = new Queue(SCENES, { connection, prefix });
     closers.push(sceneQueue);
     expect(await (await sceneQueue.getJob(bullJobId.scene('F', 1)))!.getState()).toBe('failed');
   }, 45_000);
+
+  it('starts every anchored scene at once after the keyframes step, and compose after all of them', async () => {
+    const b = board(['cut', 'continuous', 'continuous', 'continuous', 'cut']);
+    const schedule = planSchedule(b.scenes, () => ({ profile: 'video_kling', firstAndLastFrame: true }), true);
+    const spans = new Map<string, { start: number; end: number }>();
+    const timed = async (job: Job) => {
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, 400));
+      spans.set(job.id!, { start, end: Date.now() });
+    };
+    const flows = new FlowProducer({ connection, prefix });
+    closers.push(flows);
+    const composeDone = new Promise<void>((resolve) => {
+      run(QueueName.Compose, async (job) => {
+        await timed(job);
+        resolve();
+      });
+    });
+    run(KEYFRAMES_QUEUE, async (job) => {
+      await timed(job);
+      // a retried keyframes step adds nothing twice
+      await addAnchoredScenes(flows, prefix, job.data, schedule);
+      await addAnchoredScenes(flows, prefix, job.data, schedule);
+    });
+    run(sceneQueueName('video_kling'), timed, 8);
+    run(QueueName.Music, timed);
+    await flows.add(buildFlow({ tenantId: 't', jobId: 'A' }, b, schedule));
+    await composeDone;
+
+    const keyframes = spans.get(bullJobId.keyframes('A'))!;
+    const scenes = [0, 1, 2, 3, 4].map((i) => spans.get(bullJobId.scene('A', i))!);
+    const compose = spans.get(bullJobId.compose('A'))!;
+    const anchoredScenes = scenes.slice(0, 4);
+    expect(Math.min(...anchoredScenes.map((s) => s.start))).toBeGreaterThanOrEqual(keyframes.end);
+    // nothing waits for a neighbour: every anchored scene starts before any of them ends
+    expect(Math.max(...anchoredScenes.map((s) => s.start))).toBeLessThan(Math.min(...anchoredScenes.map((s) => s.end)));
+    expect(scenes[4].start).toBeLessThan(keyframes.end); // the lone cut scene never waited
+    expect(compose.start).toBeGreaterThanOrEqual(Math.max(...scenes.map((s) => s.end)));
+    const sceneQueue = new Queue(sceneQueueName('video_kling'), { connection, prefix });
+    closers.push(sceneQueue);
+    expect(await sceneQueue.getJobCounts('completed')).toEqual({ completed: 5 }); // each scene once
+  });
 });

@@ -6,6 +6,8 @@ describe(ArtifactKeys.name, () => {
     expect(keys.script).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/script.json');
     expect(keys.clip(2)).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/clips/scene_2.mp4');
     expect(keys.lastFrame(0)).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/frames/scene_0_last.png');
+    expect(keys.firstFrame(2)).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/frames/scene_2_first.png');
+    expect(keys.keyframe(3)).toBe('users/teamA/jobs/01JABCDEFGHJKMNPQRSTVWXYZ0/frames/keyframe_3.png');
     expect(keys.music).toMatch(/audio\/music\.m4a$/);
     expect(keys.finalVideo).toMatch(/final\/output\.mp4$/);
     expect(keys.poster).toMatch(/final\/poster\.jpg$/);

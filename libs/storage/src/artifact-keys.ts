@@ -31,6 +31,14 @@ export class ArtifactKeys {
   lastFrame(index: number) {
     return `${this.prefix}/frames/scene_${sceneNumber(index)}_last.png`;
   }
+  /** The first frame of a scene that starts a chain: the colour reference its chained scenes are matched to. */
+  firstFrame(index: number) {
+    return `${this.prefix}/frames/scene_${sceneNumber(index)}_first.png`;
+  }
+  /** The keyframe of the boundary where scene `index` starts (anchored chains). */
+  keyframe(index: number) {
+    return `${this.prefix}/frames/keyframe_${sceneNumber(index)}.png`;
+  }
   get music() {
     return `${this.prefix}/audio/music.m4a`;
   }

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type FfmpegRunner } from '@app/media';
 import {
   FaultPlan,
@@ -72,6 +73,8 @@ export interface FakePrediction {
   outcome: 'succeeded' | 'failed' | 'missing-output';
   failure: string | null;
   canceledAt: number | null;
+  /** a video made from the prediction's start/end images, like the real model's (see `framedClip`) */
+  output?: Promise<Buffer>;
 }
 
 export interface DeliveredWebhook {
@@ -322,6 +325,7 @@ export class FakeReplicateServer {
     if (!input || typeof input !== 'object')
       invalid.push({ type: 'required', field: '(root)', description: 'input is required' });
     const files: FakePrediction['files'] = {};
+    const images: Record<string, Buffer> = {};
     for (const [name, field] of Object.entries(schema.inputs)) {
       const value = input?.[name];
       if (value === undefined || value === null) {
@@ -334,6 +338,7 @@ export class FakeReplicateServer {
         if (match) {
           const bytes = Buffer.from(match[2], 'base64');
           files[name] = { type: match[1], size: bytes.length, sha256: sha256(bytes) };
+          images[name] = bytes;
         } else if (typeof value !== 'string' || !/^https?:\/\//.test(value)) fail(`${name} must be a URL or data URL`);
         continue;
       }
@@ -387,6 +392,12 @@ export class FakeReplicateServer {
       failure,
       canceledAt: null,
     };
+    const start = images.start_image ?? images.image;
+    if (schema.output === 'video' && (start || images.end_image)) {
+      const seconds = typeof input!.duration === 'number' ? input!.duration : 5;
+      p.output = this.framedClip(p.id, start ?? null, images.end_image ?? null, seconds);
+      p.output.catch(() => undefined);
+    }
     this.predictions.set(p.id, p);
     if (p.webhook) {
       if (p.webhookEvents?.includes('start')) this.deliver(p, 'start');
@@ -456,7 +467,60 @@ export class FakeReplicateServer {
     if (fault?.kind === 'corrupt-content')
       return sendBytes(res, 200, Buffer.alloc(4096, 3), 'application/octet-stream');
     const video = this.models[p.model].output === 'video';
+    if (p.output) {
+      p.output.then(
+        (bytes) => sendBytes(res, 200, bytes, 'video/mp4'),
+        (error: Error) => problem(res, 500, 'Error', `the fake could not render the clip: ${error.message}`),
+      );
+      return;
+    }
     sendBytes(res, 200, video ? this.media.mp4 : this.media.wav, video ? 'video/mp4' : 'audio/wav');
+  }
+
+  /**
+   * What Kling does with `start_image` and `end_image`, in miniature: a clip at the start image's
+   * size that opens exactly on the start image and dissolves to end exactly on the end image (one
+   * image alone is held), so continuity checks see what a first/last-frame model delivers.
+   */
+  private async framedClip(id: string, start: Buffer | null, end: Buffer | null, seconds: number): Promise<Buffer> {
+    const dir = join(this.media.dir, `p-${id}`);
+    await mkdir(dir, { recursive: true });
+    const first = join(dir, 'start.png');
+    const last = join(dir, 'end.png');
+    const out = join(dir, 'out.mp4');
+    await writeFile(first, (start ?? end)!);
+    await writeFile(last, (end ?? start)!);
+    const still = (path: string) => ({ path, options: ['-loop', '1', '-framerate', '24', '-t', String(seconds)] });
+    // the weight of the end image: 0 on the first frame, exactly 1 on the last
+    const w = `min(1,T/${seconds - 1 / 24})`;
+    await (this.options.ffmpeg ?? QUIET_FFMPEG).run({
+      inputs: [still(first), still(last)],
+      filterComplex: ['[1:v][0:v]scale2ref[b][a]', `[a][b]blend=all_expr='A*(1-${w})+B*${w}',format=yuv420p[v]`].join(
+        ';',
+      ),
+      outputs: [
+        {
+          path: out,
+          options: [
+            '-map',
+            '[v]',
+            '-c:v',
+            'libx264',
+            '-preset',
+            'ultrafast',
+            '-crf',
+            '16',
+            '-r',
+            '24',
+            '-t',
+            String(seconds),
+          ],
+        },
+      ],
+    });
+    const bytes = await readFile(out);
+    await rm(dir, { recursive: true, force: true });
+    return bytes;
   }
 
   /** POSTs the prediction to its webhook, signed the Standard Webhooks way (retried once on failure). */

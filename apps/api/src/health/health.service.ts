@@ -9,12 +9,14 @@ import {
   type ModelRegistry,
   MUSIC_GENERATOR,
   type MusicGenerator,
+  ProviderConnection,
   VIDEO_GENERATOR,
   type VideoGenerator,
 } from '@app/generation';
 import { DYNAMO_CLIENT, JobChangeNotifier } from '@app/jobs';
 import { FfmpegRunner } from '@app/media';
 import { SafetyScreen, STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
+import { WorkerStatusBoard } from '@app/pipeline';
 import { ArtifactStore } from '@app/storage';
 
 export interface ComponentHealth {
@@ -27,6 +29,8 @@ const CHECK_TIMEOUT_MS = 3_000;
 
 @Injectable()
 export class HealthService {
+  private readonly workers: WorkerStatusBoard;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DYNAMO_CLIENT) private readonly dynamo: DynamoDBDocumentClient,
@@ -38,7 +42,10 @@ export class HealthService {
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
     private readonly safety: SafetyScreen,
     @Inject(MODEL_REGISTRY) private readonly registry: ModelRegistry,
-  ) {}
+    connection: ProviderConnection,
+  ) {
+    this.workers = new WorkerStatusBoard(connection.redis, config.queuePrefix);
+  }
 
   async report() {
     const [redis, dynamodb, s3, ffmpeg] = await Promise.all([
@@ -54,7 +61,11 @@ export class HealthService {
         }),
       ),
     ]);
-    const providers = await checkProviders(this.registry, this.config, { timeoutMs: CHECK_TIMEOUT_MS });
+    const [providers, workers] = await Promise.all([
+      checkProviders(this.registry, this.config, { timeoutMs: CHECK_TIMEOUT_MS }),
+      // scene-tier workers: their GPU slots, the model each holds, in-process models and load log
+      this.workers.list().catch(() => []),
+    ]);
     const components = { redis, dynamodb, s3, ffmpeg };
     const description = describeProviders(this.registry, this.config);
     return {
@@ -71,7 +82,18 @@ export class HealthService {
         videoProfile: description.defaultVideoProfile,
         realVideoBackend: this.video.real,
       },
+      inference: {
+        executionProviders: this.config.onnxExecutionProviders,
+        continuity: this.onnxProfile('continuity_default'),
+        safety: this.onnxProfile('safety_default'),
+      },
+      workers,
     };
+  }
+
+  private onnxProfile(name: string) {
+    const p = this.registry.get(name);
+    return { model: p.model, path: p.path, threshold: p.threshold ?? null, builtIn: p.path === null };
   }
 }
 

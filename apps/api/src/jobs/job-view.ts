@@ -12,6 +12,7 @@ export interface JobView {
   brief: Job['brief'];
   scenes: Array<Omit<Job['scenes'][number], 'clipKey' | 'providerJob'> & { clipUrl?: string; providerJobId?: string }>;
   music: Job['music'];
+  keyframes: Job['keyframes'] | null;
   outputs: Array<{
     type: string;
     url: string;
@@ -55,6 +56,7 @@ export class JobViews {
       brief: job.brief,
       scenes,
       music: job.music,
+      keyframes: job.keyframes ?? null,
       outputs,
       error: job.error,
       stages: job.stages,

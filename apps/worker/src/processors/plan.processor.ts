@@ -3,17 +3,17 @@ import { Inject, Logger } from '@nestjs/common';
 import { type FlowProducer, type Job as BullJob, type Queue } from 'bullmq';
 import {
   AppError,
-  buildChains,
   checkStoryboardAgainstBrief,
   ErrorCodes,
   type Job,
+  type JobSchedule,
   type PlanningRecord,
-  seededFrom,
+  planSchedule,
   type Storyboard,
   storyboardSchema,
   validateWith,
 } from '@app/domain';
-import { MUSIC_GENERATOR, type MusicGenerator, VIDEO_GENERATOR, type VideoGenerator } from '@app/generation';
+import { GENERATORS, type Generators, MUSIC_GENERATOR, type MusicGenerator } from '@app/generation';
 import { JobRepository } from '@app/jobs';
 import { bullJobId, buildJobFlow, JOB_FLOW_PRODUCER, type JobRef, QueueName } from '@app/pipeline';
 import {
@@ -40,7 +40,7 @@ export class PlanProcessor extends WorkerHost {
     @Inject(STORYBOARD_PLANNER) private readonly planner: StoryboardPlanner,
     private readonly safety: SafetyScreen,
     private readonly costs: CostEstimator,
-    @Inject(VIDEO_GENERATOR) private readonly video: VideoGenerator,
+    @Inject(GENERATORS) private readonly generators: Generators,
     @Inject(MUSIC_GENERATOR) private readonly music: MusicGenerator,
     @InjectFlowProducer(JOB_FLOW_PRODUCER) private readonly flows: FlowProducer,
     @InjectQueue(QueueName.Compose) private readonly composeQueue: Queue,
@@ -64,8 +64,9 @@ export class PlanProcessor extends WorkerHost {
         { tenantId: ref.tenantId, actor: `${ref.tenantId}/planner:${this.planner.name}`, stage: 'plan' },
         signal,
       );
+      const schedule = this.schedule(job, storyboard);
       // A plan whose generation would cost more than the job's budget fails before anything is spent.
-      const estimatedCostUsd = this.costs.job(job.brief, storyboard);
+      const estimatedCostUsd = this.costs.job(job.brief, storyboard, schedule);
       this.costs.assertWithinBudget(job.brief, 0, estimatedCostUsd);
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
         if (j.status !== 'planning') return false;
@@ -76,27 +77,53 @@ export class PlanProcessor extends WorkerHost {
         j.status = 'generating';
         j.stages.planning = { startedAt: j.stages.planning?.startedAt ?? now, finishedAt: now };
         j.stages.generating = { startedAt: now, finishedAt: null };
-        j.backends = { planner: j.planning.planner, video: this.video.name, music: this.music.name };
+        const video = this.generators.videoFor(schedule.scenes[0].profile);
+        j.backends = { planner: j.planning.planner, video: video.name, music: this.music.name };
         j.music = { status: storyboard.music.enabled ? 'pending' : 'skipped', progress: 0 };
-        const chains = buildChains(storyboard.scenes);
-        j.scenes = storyboard.scenes.map((scene, i) => ({
-          index: i,
+        j.keyframes = schedule.keyframes.length
+          ? { status: 'pending', count: schedule.keyframes.length, done: 0 }
+          : null;
+        j.scenes = schedule.scenes.map((s) => ({
+          index: s.index,
           status: 'pending',
           progress: 0,
-          durationSec: scene.durationSec,
-          chain: chains.findIndex((c) => c.sceneIndexes.includes(i)),
-          seededFrom: seededFrom(storyboard.scenes, i),
+          durationSec: storyboard.scenes[s.index].durationSec,
+          chain: s.chain,
+          seededFrom: s.seededFrom,
           startedAt: null,
           finishedAt: null,
           clipKey: null,
+          profile: s.profile,
+          strategy: s.strategy,
         }));
       });
       // A retried plan step finds the flow already added and leaves it alone.
       if (!(await this.composeQueue.getJob(bullJobId.compose(ref.jobId)))) {
-        await this.flows.add(buildJobFlow(ref, storyboard));
+        await this.flows.add(buildJobFlow(ref, storyboard, schedule));
       }
-      this.logger.log(`${ref.jobId}: planned ${storyboard.scenes.length} scenes`);
+      const anchored = schedule.scenes.filter((s) => s.strategy === 'anchored').length;
+      this.logger.log(
+        `${ref.jobId}: planned ${storyboard.scenes.length} scenes` +
+          (anchored ? ` (${anchored} anchored on ${schedule.keyframes.length} keyframes)` : ''),
+      );
     });
+  }
+
+  /**
+   * Which model makes each scene, and how chains keep continuity: anchored on keyframes when every
+   * scene of a chain runs on a model that takes first and last frames (and an image model is
+   * configured), chained otherwise.
+   */
+  private schedule(job: Job, storyboard: Storyboard): JobSchedule {
+    const profiles = storyboard.scenes.map((_, i) => this.costs.sceneProfile(job.brief, storyboard, i));
+    return planSchedule(
+      storyboard.scenes,
+      (i) => ({
+        profile: profiles[i].name,
+        firstAndLastFrame: profiles[i].acceptsFirstFrame && profiles[i].acceptsLastFrame,
+      }),
+      this.generators.image !== null,
+    );
   }
 
   /**

@@ -1,7 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { type Job as BullJob, UnrecoverableError } from 'bullmq';
 import { ConfigModule } from '@app/config';
-import { AppError, briefSchema, buildChains, type Job, seededFrom } from '@app/domain';
+import { AppError, briefSchema, buildChains, type Job, seededFrom, type StoryboardScene } from '@app/domain';
 import {
   AnimaticVideoGenerator,
   GenerationModule,
@@ -10,8 +13,9 @@ import {
   type VideoRequest,
 } from '@app/generation';
 import { JobRepository, JobsModule, newJobId } from '@app/jobs';
-import { AnimaticRenderer, FfmpegRunner } from '@app/media';
-import { type ScenePayload } from '@app/pipeline';
+import { AnimaticRenderer, FfmpegRunner, normalisedClipOptions } from '@app/media';
+import { buildRedFlagClassifier } from '@app/inference';
+import { PipelineModule, type ScenePayload } from '@app/pipeline';
 import { TemplatePlanner } from '@app/planner';
 import { ArtifactKeys, ArtifactStore, StorageModule } from '@app/storage';
 import { aJob, startTestEnv, type TestEnv } from '@app/testing';
@@ -19,7 +23,29 @@ import { CostEstimator } from '../cost-estimator.service';
 import { JobSteps } from '../job-steps.service';
 import { UsageRecorder } from '../usage-recorder.service';
 import { Storyboards } from '../storyboards.service';
+import { GpuSlots } from '../gpu/gpu-slots.service';
+import { sceneTierProviders } from '../worker.module';
 import { SceneProcessor } from './scene.processor';
+
+const ffmpeg = new FfmpegRunner({ logger: { log: () => undefined, error: () => undefined } });
+
+/** A clip of something else entirely (an ffmpeg test source) at the request's size and length. */
+async function foreignClip(request: VideoRequest, source: string): Promise<string> {
+  const { width, height, fps } = request.spec;
+  const path = join(request.workDir, `foreign-${request.seed}.mp4`);
+  const frames = Math.round(request.durationSec * fps);
+  await ffmpeg.run({
+    inputs: [
+      {
+        path: `${source}${source.includes('=') ? ':' : '='}s=${width}x${height}:r=${fps}:d=${request.durationSec}`,
+        options: ['-f', 'lavfi'],
+      },
+    ],
+    filterComplex: '[0:v]null[v]',
+    outputs: [{ path, options: normalisedClipOptions(fps, frames) }],
+  });
+  return path;
+}
 
 /** The real animatic generator, with a record of what it was asked and a switch to make it fail. */
 class RecordingGenerator implements VideoGenerator {
@@ -28,12 +54,22 @@ class RecordingGenerator implements VideoGenerator {
   calls: VideoRequest[] = [];
   failWith: Error | null = null;
   lastSignal: AbortSignal | undefined;
+  /** the next N calls make a clip of this lavfi source instead of the scene (a model gone wrong) */
+  wrong: { source: string; times: number } | null = null;
+  inFlight = 0;
+  peakInFlight = 0;
   constructor(private readonly inner: AnimaticVideoGenerator) {}
   async generate(request: VideoRequest, options: { signal?: AbortSignal } = {}) {
     this.calls.push(request);
     this.lastSignal = options.signal;
     if (this.failWith) throw this.failWith;
-    return this.inner.generate(request, options);
+    this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+    try {
+      if (this.wrong && this.wrong.times-- > 0) return { path: await foreignClip(request, this.wrong.source) };
+      return await this.inner.generate(request, options);
+    } finally {
+      this.inFlight--;
+    }
   }
 }
 
@@ -54,13 +90,15 @@ describe(SceneProcessor.name, () => {
   let jobs: JobRepository;
   let store: ArtifactStore;
   let generator: RecordingGenerator;
+  let slots: GpuSlots;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await startTestEnv();
+    // Two GPU slots; onnxruntime asks for CUDA first and falls back to the CPU here.
+    env = await startTestEnv({ GPU_DEVICES: '0,1' });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(env.config), JobsModule, StorageModule, GenerationModule],
-      providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, SceneProcessor],
+      imports: [ConfigModule.forRoot(env.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
+      providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
     })
       // VIDEO_GENERATOR aliases the class, so the class is what gets replaced.
       .overrideProvider(AnimaticVideoGenerator)
@@ -68,6 +106,7 @@ describe(SceneProcessor.name, () => {
       .compile();
     await moduleRef.init();
     processor = moduleRef.get(SceneProcessor);
+    slots = moduleRef.get(GpuSlots);
     jobs = moduleRef.get(JobRepository);
     store = moduleRef.get(ArtifactStore);
     generator = moduleRef.get(VIDEO_GENERATOR);
@@ -80,11 +119,14 @@ describe(SceneProcessor.name, () => {
   beforeEach(() => {
     generator.calls = [];
     generator.failWith = null;
+    generator.wrong = null;
+    generator.peakInFlight = 0;
   });
 
   /** A job in `generating` with its script stored, as the plan step leaves it. */
-  async function plannedJob(): Promise<Job> {
+  async function plannedJob(edit: (scenes: StoryboardScene[]) => void = () => undefined): Promise<Job> {
     const storyboard = await new TemplatePlanner().plan(sneaker);
+    edit(storyboard.scenes);
     const chains = buildChains(storyboard.scenes);
     const job = aJob({
       id: newJobId(),
@@ -100,6 +142,8 @@ describe(SceneProcessor.name, () => {
         startedAt: null,
         finishedAt: null,
         clipKey: null,
+        profile: 'video_default',
+        strategy: 'chained' as const,
       })),
     });
     await jobs.create(job);
@@ -176,5 +220,164 @@ describe(SceneProcessor.name, () => {
     await jobs.update(job.tenantId, job.id, (j) => void (j.status = 'cancelled'));
     await expect(processor.process(bullJob(job, 0))).resolves.toBeUndefined();
     expect(generator.calls).toHaveLength(0);
+  });
+
+  it('scores a seeded boundary with the continuity model and records it on the scene', async () => {
+    const job = await plannedJob();
+    const chained = job.scenes.find((s) => s.seededFrom !== null)!;
+    await processor.process(bullJob(job, chained.seededFrom!));
+    await processor.process(bullJob(job, chained.index));
+    const row = (await jobs.get(job.tenantId, job.id))!;
+    expect(row.scenes[chained.seededFrom!].continuity).toBeNull(); // a cut has no boundary to meet
+    expect(row.scenes[chained.index].continuity).toMatchObject({
+      model: 'reelsmith/continuity-ssim-7x7',
+      start: expect.any(Number),
+      end: null,
+      rejected: null,
+      passed: true,
+    });
+    expect(row.scenes[chained.index].continuity!.start!).toBeGreaterThan(0.9);
+    expect(row.scenes[chained.index].colourMatch).toMatchObject({ applied: expect.any(Boolean) });
+    expect(generator.calls).toHaveLength(2);
+  });
+
+  it('detects a broken boundary, makes the scene again once with another seed, and records both scores', async () => {
+    const job = await plannedJob();
+    const chained = job.scenes.find((s) => s.seededFrom !== null)!;
+    await processor.process(bullJob(job, chained.seededFrom!));
+    generator.calls = [];
+    generator.wrong = { source: 'testsrc2', times: 1 }; // ignores its seed frame
+    await processor.process(bullJob(job, chained.index));
+
+    expect(generator.calls).toHaveLength(2);
+    expect(generator.calls[1].seed).not.toBe(generator.calls[0].seed);
+    const { continuity } = (await jobs.get(job.tenantId, job.id))!.scenes[chained.index];
+    expect(continuity!.rejected!.start!).toBeLessThan(continuity!.threshold);
+    expect(continuity!.start!).toBeGreaterThanOrEqual(continuity!.threshold);
+    expect(continuity!.passed).toBe(true);
+    const keys = new ArtifactKeys(job.tenantId, job.id);
+    // the stored clip is the second one: it starts on the seed
+    const seed = join(env.dataDir, 'seed-check.png');
+    await store.downloadTo(keys.lastFrame(chained.seededFrom!), seed);
+    const clip = join(env.dataDir, 'clip-check.mp4');
+    await store.downloadTo(keys.clip(chained.index), clip);
+    expect(await ffmpeg.framePsnr(seed, clip)).toBeGreaterThan(35);
+  });
+
+  it('regenerates only once: a boundary broken twice keeps the better clip and says it did not pass', async () => {
+    const job = await plannedJob();
+    const chained = job.scenes.find((s) => s.seededFrom !== null)!;
+    await processor.process(bullJob(job, chained.seededFrom!));
+    generator.calls = [];
+    generator.wrong = { source: 'testsrc2', times: 2 };
+    await processor.process(bullJob(job, chained.index));
+    expect(generator.calls).toHaveLength(2);
+    const row = (await jobs.get(job.tenantId, job.id))!;
+    expect(row.scenes[chained.index]).toMatchObject({ status: 'completed', continuity: { passed: false } });
+  });
+
+  it('never runs two scenes on one device: four cut scenes on two GPU slots', async () => {
+    const job = await plannedJob((scenes) => scenes.forEach((s, i) => (s.transitionIn = i === 0 ? 'cut' : 'cut')));
+    await jobs.update(job.tenantId, job.id, (j) => j.scenes.forEach((s) => (s.seededFrom = null)));
+    const before = slots.pool.snapshot().reduce((n, s) => n + s.served, 0);
+    await Promise.all(job.scenes.map((s) => processor.process(bullJob(job, s.index))));
+    expect(generator.peakInFlight).toBe(2);
+    const row = (await jobs.get(job.tenantId, job.id))!;
+    expect(new Set(row.scenes.map((s) => s.slot))).toEqual(new Set(['gpu0', 'gpu1']));
+    const after = slots.pool.snapshot();
+    expect(after.reduce((n, s) => n + s.served, 0) - before).toBe(job.scenes.length);
+    expect(after.every((s) => s.model === 'video_default' && !s.busy)).toBe(true);
+  });
+
+  describe('with a safety model that flags red frames', () => {
+    let safeEnv: TestEnv;
+    let safeProcessor: SceneProcessor;
+    let safeJobs: JobRepository;
+    let safeStore: ArtifactStore;
+    let red: RecordingGenerator;
+    let closeSafe: () => Promise<void>;
+
+    beforeAll(async () => {
+      const modelsDir = await mkdtemp(join(tmpdir(), 'reelsmith-models-'));
+      const modelPath = join(modelsDir, 'red-flag.onnx');
+      await writeFile(modelPath, buildRedFlagClassifier());
+      const modelsFile = join(modelsDir, 'models.json');
+      await writeFile(
+        modelsFile,
+        JSON.stringify({
+          profiles: {
+            safety_default: {
+              kind: 'safety',
+              provider: 'onnx',
+              model: 'testing/red-flag',
+              path: modelPath,
+              labels: ['safe', 'flagged'],
+              blockLabels: ['flagged'],
+              threshold: 0.5,
+              inputSize: 16,
+              sampleFps: 2,
+            },
+          },
+        }),
+      );
+      safeEnv = await startTestEnv({ MODELS_FILE: modelsFile });
+      red = new RecordingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner())));
+      const moduleRef = await Test.createTestingModule({
+        imports: [ConfigModule.forRoot(safeEnv.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
+        providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
+      })
+        .overrideProvider(AnimaticVideoGenerator)
+        .useValue(red)
+        .compile();
+      await moduleRef.init();
+      safeProcessor = moduleRef.get(SceneProcessor);
+      safeJobs = moduleRef.get(JobRepository);
+      safeStore = moduleRef.get(ArtifactStore);
+      closeSafe = () => moduleRef.close();
+    });
+    afterAll(async () => {
+      await closeSafe();
+      await safeEnv.close();
+    });
+
+    it('fails the job with SAFETY.OUTPUT_BLOCKED and stores nothing when the classifier flags the clip', async () => {
+      const storyboard = await new TemplatePlanner().plan(sneaker);
+      const job = aJob({
+        id: newJobId(),
+        brief: sneaker,
+        status: 'generating',
+        scenes: storyboard.scenes.map((s, i) => ({
+          index: i,
+          status: 'pending',
+          progress: 0,
+          durationSec: s.durationSec,
+          chain: i,
+          seededFrom: null,
+          startedAt: null,
+          finishedAt: null,
+          clipKey: null,
+        })),
+      });
+      storyboard.scenes.forEach((s) => (s.transitionIn = 'cut'));
+      await safeJobs.create(job);
+      await safeStore.putJson(new ArtifactKeys(job.tenantId, job.id).script, storyboard);
+
+      red.wrong = { source: 'color=c=red', times: 1 };
+      await expect(safeProcessor.process(bullJob(job, 0))).rejects.toBeInstanceOf(UnrecoverableError);
+      const row = (await safeJobs.get(job.tenantId, job.id))!;
+      expect(row.status).toBe('failed');
+      expect(row.error?.code).toBe('SAFETY.OUTPUT_BLOCKED');
+      expect(row.error?.message).toMatch(/"flagged" scored/);
+      expect(await safeStore.head(new ArtifactKeys(job.tenantId, job.id).clip(0))).toBeNull();
+      expect(red.calls).toHaveLength(1); // blocked is final: not made again
+
+      // the same model lets an ordinary (blue) clip through
+      const other = { ...job, id: newJobId() };
+      await safeJobs.create({ ...other, status: 'generating', error: null });
+      await safeStore.putJson(new ArtifactKeys(job.tenantId, other.id).script, storyboard);
+      red.wrong = { source: 'color=c=blue', times: 1 };
+      await safeProcessor.process(bullJob(other, 0));
+      expect((await safeJobs.get(job.tenantId, other.id))!.scenes[0].status).toBe('completed');
+    });
   });
 });

@@ -112,7 +112,8 @@ export function createGenerators(registry: ModelRegistry, config: GeneratorsConf
     });
 
   const build = (p: ModelProfile): AnyGenerator | null => {
-    if (p.provider === 'embedded') return deps.embedded[p.kind] ?? null;
+    if (p.provider === 'onnx') return null; // in-process checks, run by libs/inference
+    if (p.provider === 'embedded') return deps.embedded[p.kind as keyof EmbeddedGenerators] ?? null;
     if (p.provider === 'vllm-omni') {
       const shared = { profile: p, endpoints: endpointsOf(p), http: vllmHttp, media: vllmMedia, tuning };
       if (p.kind === 'video') return new VllmOmniVideoGenerator(shared);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type AppConfig } from '@app/config';
 import { type ModelRegistry } from '../registry/model-registry.loader';
 import { type ModelProfile } from '../registry/model-profile.schema';
@@ -162,6 +163,11 @@ export async function checkProviders(
 
   const profileHealth = profiles.map((p) => {
     if (p.provider === 'embedded') return { name: p.name, ok: true };
+    // in-process models: built in, or a file this process must be able to read
+    if (p.provider === 'onnx')
+      return p.path === null || existsSync(p.path)
+        ? { name: p.name, ok: true }
+        : { name: p.name, ok: false, reason: `model file ${p.path} is missing` };
     if (p.provider === 'replicate')
       return replicate.some((c) => c.ok)
         ? { name: p.name, ok: true }

@@ -8,13 +8,16 @@ export const STANDARD_PROFILES = [
   'video_long',
   'music_default',
   'speech_default',
+  'continuity_default',
+  'safety_default',
 ] as const;
 export type StandardProfileName = (typeof STANDARD_PROFILES)[number];
 
-export const MODEL_KINDS = ['video', 'image', 'music', 'speech'] as const;
+/** `continuity` and `safety` are ONNX models run in-process on frames (boundary similarity, output classifier). */
+export const MODEL_KINDS = ['video', 'image', 'music', 'speech', 'continuity', 'safety'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
-export const PROVIDERS = ['embedded', 'vllm-omni', 'replicate'] as const;
+export const PROVIDERS = ['embedded', 'vllm-omni', 'replicate', 'onnx'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export const PROFILE_NAME = /^[a-z0-9_]{1,64}$/;
@@ -74,6 +77,19 @@ export const modelProfileSchema = z
     requestsPerSecond: z.number().positive().max(1000).optional(),
     /** how far a too-short clip may be slowed to fill its scene (1 = never) */
     maxSlowdown: z.number().min(1).max(3).default(1.5),
+    /** scenes of the same model and parameters one call may make together (backends with batch support) */
+    maxBatch: positiveInt.max(64).default(1),
+    /** onnx: the model file; null: the model the project builds itself */
+    path: z.string().trim().min(1).nullable().default(null),
+    /** onnx continuity: boundaries scoring below this are regenerated once; safety: a blocked label's score that blocks */
+    threshold: z.number().min(0).max(1).optional(),
+    /** onnx: frames are scaled to inputSize x inputSize before inference */
+    inputSize: positiveInt.max(1024).optional(),
+    /** onnx safety: the classifier's output labels, in order, and which of them block a clip */
+    labels: z.array(z.string().trim().min(1).max(64)).min(1).max(1000).optional(),
+    blockLabels: z.array(z.string().trim().min(1).max(64)).optional(),
+    /** onnx safety: frames sampled per second of each clip */
+    sampleFps: z.number().positive().max(60).optional(),
     /** give up on a provider job after this long (it may still be resumed by a later attempt) */
     timeoutSec: positiveInt.max(24 * 3600).default(1800),
   })

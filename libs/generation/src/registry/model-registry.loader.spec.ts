@@ -35,14 +35,67 @@ describe(loadModelRegistry.name, () => {
   it('serves every standard profile with the free embedded renderers when nothing is configured', () => {
     const registry = loadModelRegistry(config());
     expect([...registry.profiles.keys()].sort()).toEqual(
-      ['image_default', 'image_hd', 'music_default', 'speech_default', 'video_default', 'video_long'].sort(),
+      [
+        'continuity_default',
+        'image_default',
+        'image_hd',
+        'music_default',
+        'safety_default',
+        'speech_default',
+        'video_default',
+        'video_long',
+      ].sort(),
     );
     for (const profile of registry.profiles.values()) {
-      expect(profile.provider).toBe('embedded');
+      expect(profile.provider).toBe(['continuity', 'safety'].includes(profile.kind) ? 'onnx' : 'embedded');
       expect(profile.price).toEqual({});
     }
+    // The in-process checks run the models the project builds itself until a file is named.
+    expect(registry.get('continuity_default')).toMatchObject({ path: null, threshold: expect.any(Number) });
+    expect(registry.get('safety_default')).toMatchObject({ labels: ['ok', 'flash'], blockLabels: ['flash'] });
     expect(registry.get('speech_default').model).toBe('flite');
     expect(registry.defaultVideo.name).toBe('video_default');
+  });
+
+  it('takes any ONNX model by path for the checks, and names what is wrong with an onnx entry', () => {
+    const registry = withFile({
+      profiles: {
+        safety_default: {
+          kind: 'safety',
+          provider: 'onnx',
+          model: 'acme/nsfw-v2',
+          path: '/models/nsfw.onnx',
+          labels: ['safe', 'nsfw'],
+          blockLabels: ['nsfw'],
+          threshold: 0.8,
+          inputSize: 224,
+          sampleFps: 1,
+        },
+      },
+    });
+    expect(registry.get('safety_default')).toMatchObject({ path: '/models/nsfw.onnx', labels: ['safe', 'nsfw'] });
+    const problems = problemsOf(() =>
+      withFile({
+        profiles: {
+          continuity_default: { kind: 'continuity', provider: 'onnx', model: 'x', labels: ['a'] },
+          safety_default: {
+            kind: 'safety',
+            provider: 'onnx',
+            model: 'y',
+            threshold: 0.5,
+            labels: ['ok'],
+            blockLabels: ['bad'],
+          },
+          video_default: { kind: 'video', provider: 'embedded', model: 'animatic', threshold: 0.3 },
+        },
+      }),
+    );
+    expect(problems.sort()).toEqual([
+      'MODELS_FILE continuity_default: "labels", "blockLabels" and "sampleFps" only apply to safety profiles',
+      'MODELS_FILE continuity_default: an onnx profile needs "threshold"',
+      'MODELS_FILE safety_default: blockLabels bad are not among its labels',
+      'MODELS_FILE video_default: "path", "threshold" and "inputSize" only apply to onnx profiles',
+    ]);
   });
 
   it('moves video, image and speech to vLLM-Omni when VLLM_OMNI_BASE_URL is set', () => {

@@ -24,12 +24,43 @@ const KIND_OF_STANDARD: Record<StandardProfileName, ModelKind> = {
   video_long: 'video',
   music_default: 'music',
   speech_default: 'speech',
+  continuity_default: 'continuity',
+  safety_default: 'safety',
 };
 
 const KINDS_BY_PROVIDER: Record<ModelProfile['provider'], readonly ModelKind[]> = {
   embedded: ['video', 'image', 'music', 'speech'],
   'vllm-omni': ['video', 'image', 'speech'],
   replicate: ['video', 'music'],
+  onnx: ['continuity', 'safety'],
+};
+
+/**
+ * The in-process checks, on models the project builds itself (libs/inference): luma SSIM with a
+ * chroma term for boundaries, and a photosensitive-flash classifier (ITU-R BT.1702: no more than
+ * three flashes a second) over every frame.
+ * A MODELS_FILE entry with `path` swaps in any ONNX model with the same signature.
+ */
+export const ONNX_PROFILES: Record<'continuity_default' | 'safety_default', ModelProfileInput> = {
+  continuity_default: {
+    kind: 'continuity',
+    provider: 'onnx',
+    model: 'reelsmith/continuity-ssim-7x7',
+    path: null,
+    threshold: 0.6,
+    inputSize: 64,
+  },
+  safety_default: {
+    kind: 'safety',
+    provider: 'onnx',
+    model: 'reelsmith/flash-bt1702',
+    path: null,
+    labels: ['ok', 'flash'],
+    blockLabels: ['flash'],
+    threshold: 0.5,
+    inputSize: 32,
+    sampleFps: 30,
+  },
 };
 
 /** What runs with nothing configured: the embedded renderers, free. */
@@ -40,6 +71,7 @@ export const EMBEDDED_PROFILES: Record<StandardProfileName, ModelProfileInput> =
   image_hd: { kind: 'image', provider: 'embedded', model: 'animatic-frame', maxWidth: 3840, maxHeight: 3840 },
   music_default: { kind: 'music', provider: 'embedded', model: 'synth' },
   speech_default: { kind: 'speech', provider: 'embedded', model: 'flite' },
+  ...ONNX_PROFILES,
 };
 
 /**
@@ -188,6 +220,19 @@ function checkProfile(p: ModelProfile, config: ProvidersConfig, where: string, p
   }
   if (p.kind !== 'video' && (p.clipLengthsSec || p.maxFrames !== null))
     problems.push(`${where}: "clipLengthsSec" and "maxFrames" only apply to video profiles`);
+  if (p.kind !== 'video' && p.maxBatch > 1) problems.push(`${where}: "maxBatch" only applies to video profiles`);
+  const onnx = p.provider === 'onnx';
+  if (!onnx && (p.path !== null || p.threshold !== undefined || p.inputSize !== undefined))
+    problems.push(`${where}: "path", "threshold" and "inputSize" only apply to onnx profiles`);
+  if (p.kind !== 'safety' && (p.labels || p.blockLabels || p.sampleFps !== undefined))
+    problems.push(`${where}: "labels", "blockLabels" and "sampleFps" only apply to safety profiles`);
+  if (onnx && p.threshold === undefined) problems.push(`${where}: an onnx profile needs "threshold"`);
+  if (p.kind === 'safety') {
+    if (!p.labels) problems.push(`${where}: a safety profile needs "labels" (the classifier's outputs, in order)`);
+    const unknown = (p.blockLabels ?? []).filter((l) => !p.labels?.includes(l));
+    if (!p.blockLabels?.length) problems.push(`${where}: a safety profile needs "blockLabels"`);
+    else if (unknown.length) problems.push(`${where}: blockLabels ${unknown.join(', ')} are not among its labels`);
+  }
 }
 
 /**
