@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: one JSON object per line, {"name", "value", "unit"}.
  * The allergy brief end to end on the embedded stack, its split across stages, and, measured in
- * the same run, how its wall time compares with doing the same work one step after another.
+ * the same run, how its wall time compares with doing the same work one step after another; the
+ * final cut against a single encode; and scheduling against a local provider with set latencies
+ * (schedule.bench.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY_A, ROOT, startBuiltStack } from '../support/built-stack';
 import { Client } from '../support/http';
 import { composeBench } from './compose.bench';
+import { scheduleBench } from './schedule.bench';
 
 function emit(name: string, value: number, unit: string) {
   console.log(JSON.stringify({ name, value: Math.round(value * 1000) / 1000, unit }));
@@ -42,6 +45,7 @@ async function main() {
   }
   // Measured after the stack is down, so nothing else competes for the two cores.
   for (const figure of await composeBench()) emit(figure.name, figure.value, figure.unit);
+  for (const figure of await scheduleBench()) emit(figure.name, figure.value, figure.unit);
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,16 @@ const BRIEF = {
 };
 
 type UsageView = JobView & { usage: { costUsd: number; estimatedCostUsd: number | null; items: unknown[] } };
+type AnchoredView = Omit<JobView, 'scenes'> & {
+  keyframes: { status: string; count: number; done: number; startedAt: string | null } | null;
+  scenes: Array<
+    JobView['scenes'][number] & {
+      strategy: 'chained' | 'anchored';
+      slot: string | null;
+      continuity: { start: number | null; end: number | null; passed: boolean; rejected: unknown } | null;
+    }
+  >;
+};
 
 describe('a hosted video backend (local Replicate server), end to end', () => {
   let replicate: FakeReplicateServer;
@@ -29,7 +39,13 @@ describe('a hosted video backend (local Replicate server), end to end', () => {
       processingMs: 1_000,
     });
     stack = await startBuiltStack({
-      env: { REPLICATE_API_TOKEN: TOKEN, REPLICATE_BASE_URL: replicate.url, REPLICATE_WEBHOOK_SECRET: SECRET },
+      env: {
+        REPLICATE_API_TOKEN: TOKEN,
+        REPLICATE_BASE_URL: replicate.url,
+        REPLICATE_WEBHOOK_SECRET: SECRET,
+        // a GPU slot per scene, so nothing waits for a device (CUDA is absent: the checks run on the CPU)
+        GPU_DEVICES: '0,1,2,3',
+      },
     });
     client = new Client(stack.baseUrl, KEY_A);
   });
@@ -38,7 +54,7 @@ describe('a hosted video backend (local Replicate server), end to end', () => {
     await replicate?.close();
   });
 
-  it('renders with Kling, chained scenes starting from the previous last frame, and records the cost', async () => {
+  it('renders with Kling anchored on boundary keyframes: every scene starts at once, boundaries scored, cost recorded', async () => {
     const health = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
     expect(health.body.backends.realVideoBackend).toBe(true);
 
@@ -56,6 +72,47 @@ describe('a hosted video backend (local Replicate server), end to end', () => {
     const withStart = inputs.filter((i) => typeof i.start_image === 'string');
     expect(withStart).toHaveLength(job.scenes.filter((s) => s.seededFrom !== null).length);
     withStart.forEach((i) => expect(i.start_image).toMatch(/^data:image\/png;base64,/));
+    // each boundary's keyframe is the end of one scene and the start of the next
+    const withEnd = inputs.filter((i) => typeof i.end_image === 'string');
+    expect(withEnd).toHaveLength(withStart.length);
+
+    // Kling takes first and last frames: the continuous shot is anchored, its keyframes made first
+    const scenes = (job as unknown as AnchoredView).scenes;
+    const anchored = scenes.filter((s) => s.strategy === 'anchored');
+    expect(anchored.length).toBeGreaterThan(1);
+    const keyframes = (job as unknown as AnchoredView).keyframes!;
+    expect(keyframes).toMatchObject({ status: 'completed', count: withStart.length, done: withStart.length });
+    // ... and then no scene waited for another: each started before the first of them finished
+    const firstFinish = Math.min(...anchored.map((s) => Date.parse(s.finishedAt!)));
+    for (const s of anchored) {
+      expect(Date.parse(s.startedAt!)).toBeGreaterThanOrEqual(Date.parse(keyframes.startedAt!));
+      expect(Date.parse(s.startedAt!)).toBeLessThan(firstFinish);
+      expect(s.slot).toMatch(/^gpu[0-3]$/);
+    }
+    // every boundary met its keyframe, as scored by the continuity model
+    for (const s of anchored) {
+      expect(s.continuity).toMatchObject({ passed: true, rejected: null });
+      const scores = [s.continuity!.start, s.continuity!.end].filter((x): x is number => x !== null);
+      expect(scores.length).toBeGreaterThan(0);
+      scores.forEach((x) => expect(x).toBeGreaterThan(0.8));
+    }
+
+    // health names the worker's slots, the model each holds, and the in-process models it loaded
+    const after = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
+    const [worker] = after.body.workers as Array<{
+      slots: Array<{ id: string; model: string | null; loads: number }>;
+      models: Array<{ key: string; executionProviders: string[] }>;
+      modelLog: string[];
+    }>;
+    expect(worker.slots.map((s) => s.id)).toEqual(['gpu0', 'gpu1', 'gpu2', 'gpu3']);
+    expect(worker.models.map((m) => m.key)).toEqual(
+      expect.arrayContaining(['reelsmith/continuity-ssim-7x7', expect.stringMatching(/^reelsmith\/flash-bt1702/)]),
+    );
+    worker.models.forEach((m) => expect(m.executionProviders).toEqual(['cpu']));
+    expect(worker.modelLog.join('\n')).toMatch(
+      /gpu\d: loading video_default \(replicate kwaivgi\/kling-v2.5-turbo-pro\)/,
+    );
+    expect(stack.logs()).toMatch(/gpu\d: video_default ready in \d+ ms/);
     inputs.forEach((i) => expect([5, 10]).toContain(i.duration));
     expect(job.usage.costUsd).toBeGreaterThan(0);
     expect(job.usage.estimatedCostUsd).toBeGreaterThan(0);

@@ -91,11 +91,15 @@ export interface KeyframesState {
   status: PartStatus;
   count: number;
   done: number;
+  startedAt?: string | null;
+  finishedAt?: string | null;
 }
 
 export interface MusicState {
   status: PartStatus;
   progress: number;
+  startedAt?: string | null;
+  finishedAt?: string | null;
 }
 
 export type OutputType = 'video' | 'poster' | 'preview' | 'captions';

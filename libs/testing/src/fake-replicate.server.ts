@@ -98,6 +98,14 @@ export interface FakeReplicateOptions {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 
+/** PNG or JPEG by signature: only real pictures are rendered into the output (others get the sample clip). */
+function isImage(bytes: Buffer): boolean {
+  return (
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) ||
+    (bytes[0] === 0xff && bytes[1] === 0xd8)
+  );
+}
+
 function problem(
   res: ServerResponse,
   status: number,
@@ -338,7 +346,7 @@ export class FakeReplicateServer {
         if (match) {
           const bytes = Buffer.from(match[2], 'base64');
           files[name] = { type: match[1], size: bytes.length, sha256: sha256(bytes) };
-          images[name] = bytes;
+          if (isImage(bytes)) images[name] = bytes;
         } else if (typeof value !== 'string' || !/^https?:\/\//.test(value)) fail(`${name} must be a URL or data URL`);
         continue;
       }

@@ -60,6 +60,7 @@ export class KeyframesProcessor {
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
         if (!j.keyframes || j.keyframes.status === 'completed') return false;
         j.keyframes.status = 'running';
+        j.keyframes.startedAt ??= new Date().toISOString();
       });
 
       await withWorkDir(this.config.dataDir, `${ref.jobId}-keyframes`, (dir) =>
@@ -100,6 +101,7 @@ export class KeyframesProcessor {
         if (!j.keyframes) return false;
         j.keyframes.status = 'completed';
         j.keyframes.done = j.keyframes.count;
+        j.keyframes.finishedAt = new Date().toISOString();
       });
       this.logger.log(`${ref.jobId}: ${schedule.keyframes.length} keyframes; started ${added.length} anchored scenes`);
     });

@@ -36,6 +36,7 @@ export class MusicProcessor extends WorkerHost {
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
         if (j.music.status === 'completed') return false;
         j.music.status = 'running';
+        j.music.startedAt ??= new Date().toISOString();
       });
       const storyboard = await this.storyboards.load(ref);
       const request = { mood: storyboard.music.mood, durationSec: storyboard.durationSec, seed: job.brief.seed };
@@ -54,7 +55,12 @@ export class MusicProcessor extends WorkerHost {
         });
       }
       await this.jobs.update(ref.tenantId, ref.jobId, (j) => {
-        j.music = { status: 'completed', progress: 100 };
+        j.music = {
+          status: 'completed',
+          progress: 100,
+          startedAt: j.music.startedAt ?? new Date().toISOString(),
+          finishedAt: new Date().toISOString(),
+        };
       });
     });
   }
