@@ -486,9 +486,10 @@ export class FakeReplicateServer {
   }
 
   /**
-   * What Kling does with `start_image` and `end_image`, in miniature: a clip at the start image's
-   * size that opens exactly on the start image and dissolves to end exactly on the end image (one
-   * image alone is held), so continuity checks see what a first/last-frame model delivers.
+   * What Kling does with `start_image` and `end_image`, in miniature: a clip (at most 640 wide) that
+   * opens on the start image and dissolves to end on the end image (one image alone is held), so
+   * continuity checks see what a first/last-frame model delivers. Cheap on purpose: the bench sets
+   * the model's latency with `processingMs`, and rendering must not add to it.
    */
   private async framedClip(id: string, start: Buffer | null, end: Buffer | null, seconds: number): Promise<Buffer> {
     const dir = join(this.media.dir, `p-${id}`);
@@ -498,14 +499,21 @@ export class FakeReplicateServer {
     const out = join(dir, 'out.mp4');
     await writeFile(first, (start ?? end)!);
     await writeFile(last, (end ?? start)!);
-    const still = (path: string) => ({ path, options: ['-loop', '1', '-framerate', '24', '-t', String(seconds)] });
-    // the weight of the end image: 0 on the first frame, exactly 1 on the last
-    const w = `min(1,T/${seconds - 1 / 24})`;
+    // Each picture is decoded once and repeated (a looped image input would decode it every frame),
+    // at most 640 wide: the adapter scales every clip to the output spec anyway.
+    const still = (label: string) =>
+      `format=yuv420p,loop=loop=-1:size=1,fps=24,trim=duration=${seconds},setpts=PTS-STARTPTS[${label}]`;
     await (this.options.ffmpeg ?? QUIET_FFMPEG).run({
-      inputs: [still(first), still(last)],
-      filterComplex: ['[1:v][0:v]scale2ref[b][a]', `[a][b]blend=all_expr='A*(1-${w})+B*${w}',format=yuv420p[v]`].join(
-        ';',
-      ),
+      inputs: [
+        { path: first, options: [] },
+        { path: last, options: [] },
+      ],
+      filterComplex: [
+        `[0:v]scale=w='min(640,iw)':h=-2,${still('a')}`,
+        '[1:v][a]scale2ref=w=iw:h=ih[b0][a1]',
+        `[b0]${still('b')}`,
+        `[a1][b]xfade=transition=fade:duration=${seconds - 1 / 24}:offset=0[v]`,
+      ].join(';'),
       outputs: [
         {
           path: out,

@@ -29,6 +29,18 @@ import { SceneProcessor } from './scene.processor';
 
 const ffmpeg = new FfmpegRunner({ logger: { log: () => undefined, error: () => undefined } });
 
+/** The clip, brightening linearly by `amount` (0..1 of full scale) from none on its first frame. */
+async function drifted(path: string, request: VideoRequest, amount: number): Promise<string> {
+  const out = path.replace(/\.mp4$/, '.drifted.mp4');
+  const frames = Math.round(request.durationSec * request.spec.fps);
+  await ffmpeg.run({
+    inputs: [{ path, options: [] }],
+    filterComplex: `[0:v]eq=eval=frame:brightness='${amount}*t/${request.durationSec}':contrast='1+${amount}*t/${request.durationSec}'[v]`,
+    outputs: [{ path: out, options: normalisedClipOptions(request.spec.fps, frames) }],
+  });
+  return out;
+}
+
 /** A clip of something else entirely (an ffmpeg test source) at the request's size and length. */
 async function foreignClip(request: VideoRequest, source: string): Promise<string> {
   const { width, height, fps } = request.spec;
@@ -50,7 +62,10 @@ async function foreignClip(request: VideoRequest, source: string): Promise<strin
 /** The real animatic generator, with a record of what it was asked and a switch to make it fail. */
 class RecordingGenerator implements VideoGenerator {
   readonly name = 'animatic';
-  readonly real = false;
+  /** a generative model drifts in colour along a chain; the animatic does not */
+  real = false;
+  /** brightens each clip steadily from its first frame (the drift a video model adds along a chain) */
+  drift = 0;
   calls: VideoRequest[] = [];
   failWith: Error | null = null;
   lastSignal: AbortSignal | undefined;
@@ -66,7 +81,8 @@ class RecordingGenerator implements VideoGenerator {
     this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
     try {
       if (this.wrong && this.wrong.times-- > 0) return { path: await foreignClip(request, this.wrong.source) };
-      return await this.inner.generate(request, options);
+      const made = await this.inner.generate(request, options);
+      return this.drift ? { path: await drifted(made.path, request, this.drift) } : made;
     } finally {
       this.inFlight--;
     }
@@ -121,6 +137,8 @@ describe(SceneProcessor.name, () => {
     generator.failWith = null;
     generator.wrong = null;
     generator.peakInFlight = 0;
+    generator.real = false;
+    generator.drift = 0;
   });
 
   /** A job in `generating` with its script stored, as the plan step leaves it. */
@@ -237,8 +255,24 @@ describe(SceneProcessor.name, () => {
       passed: true,
     });
     expect(row.scenes[chained.index].continuity!.start!).toBeGreaterThan(0.9);
-    expect(row.scenes[chained.index].colourMatch).toMatchObject({ applied: expect.any(Boolean) });
+    // the animatic paints the planned palette exactly: nothing to pull back
+    expect(row.scenes[chained.index].colourMatch).toBeNull();
     expect(generator.calls).toHaveLength(2);
+  });
+
+  it('pulls a drifting chained scene back to the colours of its chain’s first keyframe', async () => {
+    const job = await plannedJob();
+    const chained = job.scenes.find((s) => s.seededFrom !== null)!;
+    generator.real = true; // a generative model: its chains drift
+    await processor.process(bullJob(job, chained.seededFrom!));
+    generator.drift = 0.25;
+    await processor.process(bullJob(job, chained.index));
+    const row = (await jobs.get(job.tenantId, job.id))!;
+    const match = row.scenes[chained.index].colourMatch!;
+    expect(match.applied).toBe(true);
+    expect(match.after).toBeLessThan(match.before / 2);
+    // graded from nothing on the first frame: the seeded boundary still matches
+    expect(row.scenes[chained.index].continuity).toMatchObject({ passed: true, rejected: null });
   });
 
   it('detects a broken boundary, makes the scene again once with another seed, and records both scores', async () => {

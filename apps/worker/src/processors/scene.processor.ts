@@ -123,7 +123,7 @@ export class SceneProcessor {
           this.generateOnSlot(ref, index, job, video, profile, req, resume, signal);
         const first = await generate(request, true);
         const finish = (m: GenerationResult & { slot: string; device: string | null }) =>
-          this.finish(keys, planned, chainStart, m, frames, request, dir, signal);
+          this.finish(video, keys, planned, chainStart, m, frames, request, dir, signal);
         let made = await finish(first);
         let rejected: BoundaryScores | null = null;
         if (!this.passes(made.scores)) {
@@ -273,8 +273,13 @@ export class SceneProcessor {
     }
   }
 
-  /** Colour-matches a chained clip to its chain's first keyframe, then scores its boundaries. */
+  /**
+   * Colour-matches a chained clip to its chain's first keyframe, then scores its boundaries. Only
+   * generative models drift: the embedded animatic paints each scene's planned palette exactly (a
+   * continuous scene may change palette on purpose), so its clips are left as drawn.
+   */
   private async finish(
+    video: VideoGenerator,
     keys: ArtifactKeys,
     planned: ScheduledScene,
     chainStart: number,
@@ -286,7 +291,7 @@ export class SceneProcessor {
   ): Promise<Made> {
     let path = made.path;
     let colourMatch: ColourMatchRecord | null = null;
-    if (planned.strategy === 'chained' && planned.waitsFor !== null) {
+    if (video.real && planned.strategy === 'chained' && planned.waitsFor !== null) {
       const reference = join(dir, 'chain-reference.png');
       await this.store.downloadTo(keys.firstFrame(chainStart), reference);
       const out = join(dir, `matched-seed-${request.seed}.mp4`);
