@@ -57,7 +57,7 @@ export interface ContinuityRecord {
   threshold: number;
   start: number | null;
   end: number | null;
-  /** the scores of the first attempt, when it fell short and the scene was made again */
+  /** when the first attempt fell short and the scene was made again: the scores of the attempt discarded */
   rejected: { start: number | null; end: number | null } | null;
   passed: boolean;
 }

@@ -144,7 +144,7 @@ export class SceneProcessor {
 
         const lastFrame = join(dir, 'last.png');
         await this.composer.lastFrame(made.path, lastFrame);
-        if (this.needsColourReference(job, planned)) {
+        if (video.real && this.needsColourReference(job, planned)) {
           const firstFrame = join(dir, 'first.png');
           await this.composer.poster(made.path, 0, firstFrame);
           await this.store.putFile(keys.firstFrame(index), firstFrame, 'image/png');
