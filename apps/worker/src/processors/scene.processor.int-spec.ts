@@ -323,6 +323,108 @@ describe(SceneProcessor.name, () => {
     expect(after.every((s) => s.model === 'video_default' && !s.busy)).toBe(true);
   });
 
+  describe('on a model whose backend batches (maxBatch 3, one GPU)', () => {
+    let batchEnv: TestEnv;
+    let batchProcessor: SceneProcessor;
+    let batchJobs: JobRepository;
+    let batchStore: ArtifactStore;
+    let batching: BatchingGenerator;
+    let closeBatch: () => Promise<void>;
+
+    /** The animatic, plus a batch call that records each batch and makes its clips. */
+    class BatchingGenerator extends RecordingGenerator {
+      batches: number[][] = [];
+      async generateBatch(requests: VideoRequest[]) {
+        this.batches.push(requests.map((r) => r.scene.index));
+        return Promise.all(requests.map((r) => this.generate(r)));
+      }
+    }
+
+    beforeAll(async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'reelsmith-models-'));
+      const modelsFile = join(dir, 'models.json');
+      await writeFile(
+        modelsFile,
+        JSON.stringify({
+          profiles: {
+            video_default: {
+              kind: 'video',
+              provider: 'embedded',
+              model: 'animatic',
+              fps: 24,
+              acceptsFirstFrame: true,
+              maxBatch: 3,
+            },
+          },
+        }),
+      );
+      batchEnv = await startTestEnv({ MODELS_FILE: modelsFile, GPU_DEVICES: '0' });
+      batching = new BatchingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner())));
+      const moduleRef = await Test.createTestingModule({
+        imports: [ConfigModule.forRoot(batchEnv.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
+        providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
+      })
+        .overrideProvider(AnimaticVideoGenerator)
+        .useValue(batching)
+        .compile();
+      await moduleRef.init();
+      batchProcessor = moduleRef.get(SceneProcessor);
+      batchJobs = moduleRef.get(JobRepository);
+      batchStore = moduleRef.get(ArtifactStore);
+      closeBatch = () => moduleRef.close();
+    });
+    afterAll(async () => {
+      await closeBatch();
+      await batchEnv.close();
+    });
+
+    it('runs compatible scenes waiting for the slot as one batch call, and each gets its own clip', async () => {
+      const planned = await new TemplatePlanner().plan(sneaker);
+      // one 3 s scene and three 4 s ones (same model and parameters), all cuts
+      const storyboard = {
+        ...planned,
+        scenes: [3, 4, 4, 4].map((durationSec, index) => ({
+          ...planned.scenes[0],
+          index,
+          durationSec,
+          transitionIn: 'cut' as const,
+        })),
+      };
+      const job = aJob({
+        id: newJobId(),
+        brief: sneaker,
+        status: 'generating',
+        scenes: storyboard.scenes.map((s, i) => ({
+          index: i,
+          status: 'pending',
+          progress: 0,
+          durationSec: s.durationSec,
+          chain: i,
+          seededFrom: null,
+          startedAt: null,
+          finishedAt: null,
+          clipKey: null,
+        })),
+      });
+      await batchJobs.create(job);
+      await batchStore.putJson(new ArtifactKeys(job.tenantId, job.id).script, storyboard);
+
+      // one slot: whichever scene gets it first runs alone, the others queue and leave together
+      await Promise.all(storyboard.scenes.map((s) => batchProcessor.process(bullJob(job, s.index))));
+      const row = (await batchJobs.get(job.tenantId, job.id))!;
+      expect(row.scenes.every((s) => s.status === 'completed' && s.slot === 'gpu0')).toBe(true);
+      expect(batching.batches.some((b) => b.length > 1)).toBe(true);
+      // a batch holds only scenes of the same parameters (the 3 s scene never joins the 4 s ones)
+      for (const b of batching.batches) expect(new Set(b.map((i) => storyboard.scenes[i].durationSec)).size).toBe(1);
+      const keys = new ArtifactKeys(job.tenantId, job.id);
+      for (const s of storyboard.scenes) {
+        const clip = join(batchEnv.dataDir, `batched-${s.index}.mp4`);
+        await batchStore.downloadTo(keys.clip(s.index), clip);
+        expect((await ffmpeg.probe(clip)).durationSec).toBeCloseTo(s.durationSec, 1);
+      }
+    });
+  });
+
   describe('with a safety model that flags red frames', () => {
     let safeEnv: TestEnv;
     let safeProcessor: SceneProcessor;
