@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { criticalPathSec, scheduleOfRow, type StoryboardScene } from '@app/domain';
+import { KLING_PROFILE } from '@app/generation';
 import { FakeReplicateServer } from '@app/testing';
 import { KEY_A, startBuiltStack } from '../support/built-stack';
 import { Client, type JobView } from '../support/http';
@@ -28,20 +29,8 @@ const SLOTS = 8;
 const LATENCY_MS = 4_000;
 const SCENE_SEC = 3;
 
-const KLING = {
-  kind: 'video',
-  provider: 'replicate',
-  model: 'kwaivgi/kling-v2.5-turbo-pro',
-  maxWidth: 1920,
-  maxHeight: 1080,
-  fps: 24,
-  clipLengthsSec: [5, 10],
-  acceptsFirstFrame: true,
-  acceptsLastFrame: true,
-  price: { perSecondUsd: 0.07 },
-  concurrency: SLOTS,
-  requestsPerSecond: 50,
-};
+/** Kling as the registry knows it, allowed one job per slot at a time. */
+const KLING = { ...KLING_PROFILE, concurrency: SLOTS, requestsPerSecond: 50 };
 
 const BRIEF = {
   brief: '24-second spot for the Lumen desk lamp: two slow continuous shots of a study at dusk and at dawn.',

@@ -2,13 +2,18 @@ import type Redis from 'ioredis';
 
 /** One generation slot as its worker last reported it (see the worker's GpuSlotPool). */
 export interface SlotStatus {
+  /** `gpu0`…, or `host0`… for slots without a device */
   id: string;
+  /** the CUDA device id, or null on a host slot */
   device: string | null;
+  /** the profile whose model the slot holds warm */
   model: string | null;
   busy: boolean;
+  /** scenes in the batch it is running (0 when idle) */
   running: number;
   loads: number;
   lastLoadMs: number | null;
+  /** leases served */
   served: number;
   busyMs: number;
 }

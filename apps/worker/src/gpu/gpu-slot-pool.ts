@@ -1,3 +1,5 @@
+import { type SlotStatus } from '@app/pipeline';
+
 /**
  * A worker's generation slots: one per GPU device (GPU_DEVICES), or WORKER_CONCURRENCY host slots
  * without a device. A slot runs one scene (or one batch of compatible scenes) at a time and keeps
@@ -14,18 +16,8 @@ export interface SlotInfo {
   device: string | null;
 }
 
-export interface SlotSnapshot extends SlotInfo {
-  /** the profile whose model the slot holds warm */
-  model: string | null;
-  busy: boolean;
-  /** scenes in the batch it is running (0 when idle) */
-  running: number;
-  loads: number;
-  lastLoadMs: number | null;
-  /** leases served */
-  served: number;
-  busyMs: number;
-}
+/** A slot as health reports it: its device, the model it holds warm, and what it has done. */
+export type SlotSnapshot = SlotStatus;
 
 /** Loads a profile's model onto a slot (the previous one is dropped: one model per slot). */
 export type ModelLoader = (slot: SlotInfo, profile: string, previous: string | null) => Promise<void>;

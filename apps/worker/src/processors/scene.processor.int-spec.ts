@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { type Job as BullJob, UnrecoverableError } from 'bullmq';
 import { ConfigModule } from '@app/config';
-import { AppError, briefSchema, buildChains, type Job, seededFrom, type StoryboardScene } from '@app/domain';
 import {
-  AnimaticVideoGenerator,
-  GenerationModule,
-  VIDEO_GENERATOR,
-  type VideoGenerator,
-  type VideoRequest,
-} from '@app/generation';
+  AppError,
+  briefSchema,
+  buildChains,
+  type Job,
+  seededFrom,
+  type Storyboard,
+  type StoryboardScene,
+} from '@app/domain';
+import { AnimaticVideoGenerator, GenerationModule, type VideoGenerator, type VideoRequest } from '@app/generation';
 import { JobRepository, JobsModule, newJobId } from '@app/jobs';
 import { AnimaticRenderer, FfmpegRunner, normalisedClipOptions } from '@app/media';
 import { buildRedFlagClassifier } from '@app/inference';
@@ -100,36 +102,99 @@ const sneaker = briefSchema.parse({
   seed: 42,
 });
 
+/** The scene tier on real services, with `generator` in place of the embedded animatic. */
+async function startSceneTier(env: TestEnv, generator: RecordingGenerator) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [ConfigModule.forRoot(env.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
+    providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
+  })
+    // VIDEO_GENERATOR aliases the class, so the class is what gets replaced.
+    .overrideProvider(AnimaticVideoGenerator)
+    .useValue(generator)
+    .compile();
+  await moduleRef.init();
+  const jobs = moduleRef.get(JobRepository);
+  const store = moduleRef.get(ArtifactStore);
+  return {
+    processor: moduleRef.get(SceneProcessor),
+    slots: moduleRef.get(GpuSlots),
+    jobs,
+    store,
+    close: () => moduleRef.close(),
+    /** A job in `generating` with this storyboard stored, as the plan step leaves it. */
+    async stored(storyboard: Storyboard): Promise<Job> {
+      const chains = buildChains(storyboard.scenes);
+      const job = aJob({
+        id: newJobId(),
+        brief: sneaker,
+        status: 'generating',
+        scenes: storyboard.scenes.map((s, i) => ({
+          index: i,
+          status: 'pending',
+          progress: 0,
+          durationSec: s.durationSec,
+          chain: chains.findIndex((c) => c.sceneIndexes.includes(i)),
+          seededFrom: seededFrom(storyboard.scenes, i),
+          startedAt: null,
+          finishedAt: null,
+          clipKey: null,
+          profile: 'video_default',
+          strategy: 'chained' as const,
+        })),
+      });
+      await jobs.create(job);
+      await store.putJson(new ArtifactKeys(job.tenantId, job.id).script, storyboard);
+      return job;
+    },
+  };
+}
+
+/** A models file (and the model files it names, under `$DIR`) for a tier with other profiles. */
+async function modelsFile(profiles: Record<string, unknown>, files: Record<string, Uint8Array> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'reelsmith-models-'));
+  for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
+  const path = join(dir, 'models.json');
+  await writeFile(path, JSON.stringify({ profiles }).replaceAll('$DIR', dir));
+  return path;
+}
+
+const newRecordingGenerator = () =>
+  new RecordingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner())));
+
+/** The sneaker plan with every scene a cut; with `durations`, that many copies of its first scene. */
+async function animaticWithCuts(durations?: number[]): Promise<Storyboard> {
+  const planned = await new TemplatePlanner().plan(sneaker);
+  const scenes = durations
+    ? durations.map((durationSec, index) => ({ ...planned.scenes[0], index, durationSec }))
+    : planned.scenes;
+  return { ...planned, scenes: scenes.map((s) => ({ ...s, transitionIn: 'cut' as const })) };
+}
+
+const bullJob = (job: Job, sceneIndex: number, attemptsMade = 0) =>
+  ({
+    id: `${job.id}.scene-${sceneIndex}`,
+    data: { tenantId: job.tenantId, jobId: job.id, sceneIndex },
+    attemptsMade,
+    opts: { attempts: 3 },
+  }) as unknown as BullJob<ScenePayload>;
+
 describe(SceneProcessor.name, () => {
   let env: TestEnv;
+  let tier: Awaited<ReturnType<typeof startSceneTier>>;
   let processor: SceneProcessor;
   let jobs: JobRepository;
   let store: ArtifactStore;
-  let generator: RecordingGenerator;
   let slots: GpuSlots;
-  let close: () => Promise<void>;
+  const generator = newRecordingGenerator();
 
   beforeAll(async () => {
     // Two GPU slots; onnxruntime asks for CUDA first and falls back to the CPU here.
     env = await startTestEnv({ GPU_DEVICES: '0,1' });
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(env.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
-      providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
-    })
-      // VIDEO_GENERATOR aliases the class, so the class is what gets replaced.
-      .overrideProvider(AnimaticVideoGenerator)
-      .useValue(new RecordingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner()))))
-      .compile();
-    await moduleRef.init();
-    processor = moduleRef.get(SceneProcessor);
-    slots = moduleRef.get(GpuSlots);
-    jobs = moduleRef.get(JobRepository);
-    store = moduleRef.get(ArtifactStore);
-    generator = moduleRef.get(VIDEO_GENERATOR);
-    close = () => moduleRef.close();
+    tier = await startSceneTier(env, generator);
+    ({ processor, jobs, store, slots } = tier);
   });
   afterAll(async () => {
-    await close();
+    await tier.close();
     await env.close();
   });
   beforeEach(() => {
@@ -141,41 +206,12 @@ describe(SceneProcessor.name, () => {
     generator.drift = 0;
   });
 
-  /** A job in `generating` with its script stored, as the plan step leaves it. */
+  /** The sneaker ad as the template plans it (a continuous shot, then a cut), stored. */
   async function plannedJob(edit: (scenes: StoryboardScene[]) => void = () => undefined): Promise<Job> {
     const storyboard = await new TemplatePlanner().plan(sneaker);
     edit(storyboard.scenes);
-    const chains = buildChains(storyboard.scenes);
-    const job = aJob({
-      id: newJobId(),
-      brief: sneaker,
-      status: 'generating',
-      scenes: storyboard.scenes.map((s, i) => ({
-        index: i,
-        status: 'pending',
-        progress: 0,
-        durationSec: s.durationSec,
-        chain: chains.findIndex((c) => c.sceneIndexes.includes(i)),
-        seededFrom: seededFrom(storyboard.scenes, i),
-        startedAt: null,
-        finishedAt: null,
-        clipKey: null,
-        profile: 'video_default',
-        strategy: 'chained' as const,
-      })),
-    });
-    await jobs.create(job);
-    await store.putJson(new ArtifactKeys(job.tenantId, job.id).script, storyboard);
-    return job;
+    return tier.stored(storyboard);
   }
-
-  const bullJob = (job: Job, sceneIndex: number, attemptsMade = 0) =>
-    ({
-      id: `${job.id}.scene-${sceneIndex}`,
-      data: { tenantId: job.tenantId, jobId: job.id, sceneIndex },
-      attemptsMade,
-      opts: { attempts: 3 },
-    }) as unknown as BullJob<ScenePayload>;
 
   it('stores the clip and its last frame, and a retry reuses them instead of generating again', async () => {
     const job = await plannedJob();
@@ -324,13 +360,6 @@ describe(SceneProcessor.name, () => {
   });
 
   describe('on a model whose backend batches (maxBatch 3, one GPU)', () => {
-    let batchEnv: TestEnv;
-    let batchProcessor: SceneProcessor;
-    let batchJobs: JobRepository;
-    let batchStore: ArtifactStore;
-    let batching: BatchingGenerator;
-    let closeBatch: () => Promise<void>;
-
     /** The animatic, plus a batch call that records each batch and makes its clips. */
     class BatchingGenerator extends RecordingGenerator {
       batches: number[][] = [];
@@ -339,79 +368,37 @@ describe(SceneProcessor.name, () => {
         return Promise.all(requests.map((r) => this.generate(r)));
       }
     }
+    const batching = new BatchingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner())));
+    let batchEnv: TestEnv;
+    let batchTier: Awaited<ReturnType<typeof startSceneTier>>;
 
     beforeAll(async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'reelsmith-models-'));
-      const modelsFile = join(dir, 'models.json');
-      await writeFile(
-        modelsFile,
-        JSON.stringify({
-          profiles: {
-            video_default: {
-              kind: 'video',
-              provider: 'embedded',
-              model: 'animatic',
-              fps: 24,
-              acceptsFirstFrame: true,
-              maxBatch: 3,
-            },
-          },
-        }),
-      );
-      batchEnv = await startTestEnv({ MODELS_FILE: modelsFile, GPU_DEVICES: '0' });
-      batching = new BatchingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner())));
-      const moduleRef = await Test.createTestingModule({
-        imports: [ConfigModule.forRoot(batchEnv.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
-        providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
-      })
-        .overrideProvider(AnimaticVideoGenerator)
-        .useValue(batching)
-        .compile();
-      await moduleRef.init();
-      batchProcessor = moduleRef.get(SceneProcessor);
-      batchJobs = moduleRef.get(JobRepository);
-      batchStore = moduleRef.get(ArtifactStore);
-      closeBatch = () => moduleRef.close();
+      const file = await modelsFile({
+        video_default: {
+          kind: 'video',
+          provider: 'embedded',
+          model: 'animatic',
+          fps: 24,
+          acceptsFirstFrame: true,
+          maxBatch: 3,
+        },
+      });
+      batchEnv = await startTestEnv({ MODELS_FILE: file, GPU_DEVICES: '0' });
+      batchTier = await startSceneTier(batchEnv, batching);
     });
     afterAll(async () => {
-      await closeBatch();
+      await batchTier.close();
       await batchEnv.close();
     });
 
     it('runs compatible scenes waiting for the slot as one batch call, and each gets its own clip', async () => {
-      const planned = await new TemplatePlanner().plan(sneaker);
       // one 3 s scene and three 4 s ones (same model and parameters), all cuts
-      const storyboard = {
-        ...planned,
-        scenes: [3, 4, 4, 4].map((durationSec, index) => ({
-          ...planned.scenes[0],
-          index,
-          durationSec,
-          transitionIn: 'cut' as const,
-        })),
-      };
-      const job = aJob({
-        id: newJobId(),
-        brief: sneaker,
-        status: 'generating',
-        scenes: storyboard.scenes.map((s, i) => ({
-          index: i,
-          status: 'pending',
-          progress: 0,
-          durationSec: s.durationSec,
-          chain: i,
-          seededFrom: null,
-          startedAt: null,
-          finishedAt: null,
-          clipKey: null,
-        })),
-      });
-      await batchJobs.create(job);
-      await batchStore.putJson(new ArtifactKeys(job.tenantId, job.id).script, storyboard);
+      const storyboard = await animaticWithCuts([3, 4, 4, 4]);
+      const job = await batchTier.stored(storyboard);
 
       // one slot: whichever scene gets it first runs alone, the others queue and leave together
-      await Promise.all(storyboard.scenes.map((s) => batchProcessor.process(bullJob(job, s.index))));
-      const row = (await batchJobs.get(job.tenantId, job.id))!;
+      await Promise.all(storyboard.scenes.map((s) => batchTier.processor.process(bullJob(job, s.index))));
+      const row = (await batchTier.jobs.get(job.tenantId, job.id))!;
       expect(row.scenes.every((s) => s.status === 'completed' && s.slot === 'gpu0')).toBe(true);
       expect(batching.batches.some((b) => b.length > 1)).toBe(true);
       // a batch holds only scenes of the same parameters (the 3 s scene never joins the 4 s ones)
@@ -419,101 +406,59 @@ describe(SceneProcessor.name, () => {
       const keys = new ArtifactKeys(job.tenantId, job.id);
       for (const s of storyboard.scenes) {
         const clip = join(batchEnv.dataDir, `batched-${s.index}.mp4`);
-        await batchStore.downloadTo(keys.clip(s.index), clip);
+        await batchTier.store.downloadTo(keys.clip(s.index), clip);
         expect((await ffmpeg.probe(clip)).durationSec).toBeCloseTo(s.durationSec, 1);
       }
     });
   });
 
   describe('with a safety model that flags red frames', () => {
+    const red = newRecordingGenerator();
     let safeEnv: TestEnv;
-    let safeProcessor: SceneProcessor;
-    let safeJobs: JobRepository;
-    let safeStore: ArtifactStore;
-    let red: RecordingGenerator;
-    let closeSafe: () => Promise<void>;
+    let safeTier: Awaited<ReturnType<typeof startSceneTier>>;
 
     beforeAll(async () => {
-      const modelsDir = await mkdtemp(join(tmpdir(), 'reelsmith-models-'));
-      const modelPath = join(modelsDir, 'red-flag.onnx');
-      await writeFile(modelPath, buildRedFlagClassifier());
-      const modelsFile = join(modelsDir, 'models.json');
-      await writeFile(
-        modelsFile,
-        JSON.stringify({
-          profiles: {
-            safety_default: {
-              kind: 'safety',
-              provider: 'onnx',
-              model: 'testing/red-flag',
-              path: modelPath,
-              labels: ['safe', 'flagged'],
-              blockLabels: ['flagged'],
-              threshold: 0.5,
-              inputSize: 16,
-              sampleFps: 2,
-            },
+      const file = await modelsFile(
+        {
+          safety_default: {
+            kind: 'safety',
+            provider: 'onnx',
+            model: 'testing/red-flag',
+            path: '$DIR/red-flag.onnx',
+            labels: ['safe', 'flagged'],
+            blockLabels: ['flagged'],
+            threshold: 0.5,
+            inputSize: 16,
+            sampleFps: 2,
           },
-        }),
+        },
+        { 'red-flag.onnx': buildRedFlagClassifier() },
       );
-      safeEnv = await startTestEnv({ MODELS_FILE: modelsFile });
-      red = new RecordingGenerator(new AnimaticVideoGenerator(new AnimaticRenderer(new FfmpegRunner())));
-      const moduleRef = await Test.createTestingModule({
-        imports: [ConfigModule.forRoot(safeEnv.config), JobsModule, StorageModule, PipelineModule, GenerationModule],
-        providers: [JobSteps, Storyboards, CostEstimator, UsageRecorder, ...sceneTierProviders()],
-      })
-        .overrideProvider(AnimaticVideoGenerator)
-        .useValue(red)
-        .compile();
-      await moduleRef.init();
-      safeProcessor = moduleRef.get(SceneProcessor);
-      safeJobs = moduleRef.get(JobRepository);
-      safeStore = moduleRef.get(ArtifactStore);
-      closeSafe = () => moduleRef.close();
+      safeEnv = await startTestEnv({ MODELS_FILE: file });
+      safeTier = await startSceneTier(safeEnv, red);
     });
     afterAll(async () => {
-      await closeSafe();
+      await safeTier.close();
       await safeEnv.close();
     });
 
     it('fails the job with SAFETY.OUTPUT_BLOCKED and stores nothing when the classifier flags the clip', async () => {
-      const storyboard = await new TemplatePlanner().plan(sneaker);
-      const job = aJob({
-        id: newJobId(),
-        brief: sneaker,
-        status: 'generating',
-        scenes: storyboard.scenes.map((s, i) => ({
-          index: i,
-          status: 'pending',
-          progress: 0,
-          durationSec: s.durationSec,
-          chain: i,
-          seededFrom: null,
-          startedAt: null,
-          finishedAt: null,
-          clipKey: null,
-        })),
-      });
-      storyboard.scenes.forEach((s) => (s.transitionIn = 'cut'));
-      await safeJobs.create(job);
-      await safeStore.putJson(new ArtifactKeys(job.tenantId, job.id).script, storyboard);
-
+      const storyboard = await animaticWithCuts();
+      const job = await safeTier.stored(storyboard);
       red.wrong = { source: 'color=c=red', times: 1 };
-      await expect(safeProcessor.process(bullJob(job, 0))).rejects.toBeInstanceOf(UnrecoverableError);
-      const row = (await safeJobs.get(job.tenantId, job.id))!;
+      await expect(safeTier.processor.process(bullJob(job, 0))).rejects.toBeInstanceOf(UnrecoverableError);
+      const row = (await safeTier.jobs.get(job.tenantId, job.id))!;
       expect(row.status).toBe('failed');
       expect(row.error?.code).toBe('SAFETY.OUTPUT_BLOCKED');
       expect(row.error?.message).toMatch(/"flagged" scored/);
-      expect(await safeStore.head(new ArtifactKeys(job.tenantId, job.id).clip(0))).toBeNull();
+      expect(await safeTier.store.head(new ArtifactKeys(job.tenantId, job.id).clip(0))).toBeNull();
       expect(red.calls).toHaveLength(1); // blocked is final: not made again
 
       // the same model lets an ordinary (blue) clip through
-      const other = { ...job, id: newJobId() };
-      await safeJobs.create({ ...other, status: 'generating', error: null });
-      await safeStore.putJson(new ArtifactKeys(job.tenantId, other.id).script, storyboard);
+      const other = await safeTier.stored(storyboard);
       red.wrong = { source: 'color=c=blue', times: 1 };
-      await safeProcessor.process(bullJob(other, 0));
-      expect((await safeJobs.get(job.tenantId, other.id))!.scenes[0].status).toBe('completed');
+      await safeTier.processor.process(bullJob(other, 0));
+      expect((await safeTier.jobs.get(other.tenantId, other.id))!.scenes[0].status).toBe('completed');
     });
   });
 });

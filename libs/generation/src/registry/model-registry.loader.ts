@@ -119,7 +119,7 @@ export const VLLM_OMNI_PROFILES: Partial<Record<string, ModelProfileInput>> = {
 };
 
 /** Kling's published input schema: `duration` 5 or 10, first and last frame; list price per second of video. */
-const KLING: ModelProfileInput = {
+export const KLING_PROFILE: ModelProfileInput = {
   kind: 'video',
   provider: 'replicate',
   model: 'kwaivgi/kling-v2.5-turbo-pro',
@@ -138,9 +138,9 @@ const KLING: ModelProfileInput = {
 /** With REPLICATE_API_TOKEN: Kling for long shots (and for all video when no vLLM-Omni server is set), Stable Audio 2.5 for the bed. */
 function replicateProfiles(hasVllm: boolean): Record<string, ModelProfileInput> {
   return {
-    video_kling: KLING,
-    video_long: KLING,
-    ...(hasVllm ? {} : { video_default: KLING }),
+    video_kling: KLING_PROFILE,
+    video_long: KLING_PROFILE,
+    ...(hasVllm ? {} : { video_default: KLING_PROFILE }),
     music_default: {
       kind: 'music',
       provider: 'replicate',
