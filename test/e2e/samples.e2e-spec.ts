@@ -86,6 +86,11 @@ describe('sample briefs, end to end through HTTP', () => {
       const first = await firstFrame(clip, join(dir, `scene_${scene.index}_first.png`));
       expect(await ffmpeg.framePsnr(last, first)).toBeGreaterThanOrEqual(35);
       expect(Date.parse(scene.startedAt!)).toBeGreaterThanOrEqual(Date.parse(previous.finishedAt!));
+      // the embedded path is chained, and the in-process continuity model scored the boundary
+      const checked = scene as typeof scene & { strategy?: string; continuity?: { start: number; passed: boolean } };
+      expect(checked.strategy).toBe('chained');
+      expect(checked.continuity).toMatchObject({ passed: true, rejected: null });
+      expect(checked.continuity!.start).toBeGreaterThan(0.9);
     }
     assertChainsOverlap(final);
   });
