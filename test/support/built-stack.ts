@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { freePort } from '@app/pipeline';
 /** The repository root, from the sources (ts-jest) or from dist/ (bench). */
 export const ROOT = (() => {
   let dir = __dirname;
@@ -85,15 +85,4 @@ export async function startBuiltStack(opts: { dataDir?: string; port?: number; e
     },
   };
   return stack;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
