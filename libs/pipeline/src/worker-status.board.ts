@@ -9,7 +9,7 @@ export interface SlotStatus {
   /** the profile whose model the slot holds warm */
   model: string | null;
   busy: boolean;
-  /** scenes in the batch it is running (0 when idle) */
+  /** scenes of its batch still holding it (0 when idle) */
   running: number;
   loads: number;
   lastLoadMs: number | null;

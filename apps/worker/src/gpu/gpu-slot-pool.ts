@@ -102,7 +102,6 @@ interface Waiter {
 interface Slot extends SlotSnapshot {
   lastUsed: number;
   busySince: number | null;
-  holders: number;
 }
 
 export interface SlotPoolOptions {
@@ -135,7 +134,6 @@ export class GpuSlotPool {
       busyMs: 0,
       lastUsed: 0,
       busySince: null,
-      holders: 0,
     }));
   }
 
@@ -234,7 +232,6 @@ export class GpuSlotPool {
   private async grant(slot: Slot, profile: string, group: Waiter[]): Promise<void> {
     slot.busy = true;
     slot.busySince = this.now();
-    slot.holders = group.length;
     slot.running = group.length;
     for (const w of group) if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
     const info: SlotInfo = { id: slot.id, device: slot.device };
@@ -265,7 +262,7 @@ export class GpuSlotPool {
           if (released) return;
           released = true;
           batch.leave(member);
-          if (--slot.holders === 0) this.free(slot);
+          if (--slot.running === 0) this.free(slot);
         },
       });
     });
@@ -277,7 +274,6 @@ export class GpuSlotPool {
     slot.busy = false;
     slot.busySince = null;
     slot.running = 0;
-    slot.holders = 0;
     slot.lastUsed = now;
     this.dispatch();
   }
