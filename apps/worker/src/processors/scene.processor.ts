@@ -119,23 +119,31 @@ export class SceneProcessor {
           this.costs.scene(job.brief, storyboard, index),
         );
 
-        const generate = (req: VideoRequest, resume: boolean) =>
-          this.generateOnSlot(ref, index, job, video, profile, req, resume, signal);
-        const first = await generate(request, true);
-        const finish = (m: GenerationResult & { slot: string; device: string | null }) =>
-          this.finish(video, keys, planned, chainStart, m, frames, request, dir, signal);
-        let made = await finish(first);
+        // Only generative models drift: the embedded animatic paints each scene's planned palette
+        // exactly (a continuous scene may change palette on purpose), so its clips are left as drawn.
+        const colourReference =
+          video.real && planned.strategy === 'chained' && planned.waitsFor !== null
+            ? await this.download(keys.firstFrame(chainStart), dir, 'chain-reference.png')
+            : null;
+        const attempt = async (req: VideoRequest, resume: boolean) =>
+          this.finish(
+            await this.generateOnSlot(ref, index, job, video, profile, req, resume, signal),
+            req,
+            frames,
+            colourReference,
+            signal,
+          );
+        let made = await attempt(request, true);
         let rejected: BoundaryScores | null = null;
         if (!this.passes(made.scores)) {
           // Below the threshold: made again once, with another seed; the better of the two is kept.
           rejected = made.scores;
           const retryDir = join(dir, 'again');
           await mkdir(retryDir, { recursive: true });
-          const again = await generate(
+          const second = await attempt(
             { ...request, seed: request.seed + RETRY_SEED_OFFSET, workDir: retryDir },
             false,
           );
-          const second = await finish(again);
           if (worst(second.scores) >= worst(made.scores)) made = second;
           else rejected = second.scores;
         }
@@ -182,11 +190,7 @@ export class SceneProcessor {
 
   /** The frames the clip must start and end on, downloaded into the work dir. */
   private async framesToMeet(keys: ArtifactKeys, planned: ScheduledScene, dir: string) {
-    const fetch = async (key: string, name: string) => {
-      const path = join(dir, name);
-      await this.store.downloadTo(key, path);
-      return path;
-    };
+    const fetch = (key: string, name: string) => this.download(key, dir, name);
     if (planned.strategy === 'anchored') {
       return {
         start: planned.startKeyframe === null ? null : await fetch(keys.keyframe(planned.startKeyframe), 'start.png'),
@@ -274,33 +278,27 @@ export class SceneProcessor {
   }
 
   /**
-   * Colour-matches a chained clip to its chain's first keyframe, then scores its boundaries. Only
-   * generative models drift: the embedded animatic paints each scene's planned palette exactly (a
-   * continuous scene may change palette on purpose), so its clips are left as drawn.
+   * Colour-matches a chained clip to its chain's first keyframe (when there is a reference), from
+   * none of the correction on its first frame to all of it on its last, then scores its boundaries.
+   * Each attempt works in its own request's work dir, so a kept first attempt is never overwritten.
    */
   private async finish(
-    video: VideoGenerator,
-    keys: ArtifactKeys,
-    planned: ScheduledScene,
-    chainStart: number,
     made: GenerationResult & { slot: string; device: string | null },
-    frames: { start: string | null; end: string | null },
     request: VideoRequest,
-    dir: string,
+    frames: { start: string | null; end: string | null },
+    colourReference: string | null,
     signal: AbortSignal,
   ): Promise<Made> {
     let path = made.path;
     let colourMatch: ColourMatchRecord | null = null;
-    if (video.real && planned.strategy === 'chained' && planned.waitsFor !== null) {
-      const reference = join(dir, 'chain-reference.png');
-      await this.store.downloadTo(keys.firstFrame(chainStart), reference);
-      const out = join(dir, `matched-seed-${request.seed}.mp4`);
+    if (colourReference) {
+      const out = join(request.workDir, 'matched.mp4');
       const match = await this.composer.matchColours(
         {
           clipPath: path,
-          referencePath: reference,
+          referencePath: colourReference,
           outPath: out,
-          workDir: dir,
+          workDir: request.workDir,
           fps: request.spec.fps,
           frames: Math.round(request.durationSec * request.spec.fps),
         },
@@ -309,8 +307,14 @@ export class SceneProcessor {
       if (match.applied) path = out;
       colourMatch = { before: match.distanceBefore, after: match.distanceAfter, applied: match.applied };
     }
-    const scores = await this.checks.boundaries(path, frames, dir, made.device, signal);
+    const scores = await this.checks.boundaries(path, frames, request.workDir, made.device, signal);
     return { path, scores, colourMatch, slot: made.slot, device: made.device };
+  }
+
+  private async download(key: string, dir: string, name: string): Promise<string> {
+    const path = join(dir, name);
+    await this.store.downloadTo(key, path);
+    return path;
   }
 
   private passes(scores: BoundaryScores): boolean {
