@@ -24,7 +24,9 @@ import {
   Composer,
   FfmpegRunner,
   type FinalCutRequest,
+  finalCutTextOf,
   type NarrationLine,
+  sceneStartsSec,
   writeTextFile,
 } from '@app/media';
 import { TemplatePlanner } from '@app/planner';
@@ -39,16 +41,12 @@ interface Metric {
   unit: string;
 }
 
-function sceneStarts(storyboard: Storyboard): number[] {
-  return storyboard.scenes.map((_, i) => storyboard.scenes.slice(0, i).reduce((sum, s) => sum + s.durationSec, 0));
-}
-
 /**
  * The storyboard's voiceover: its narration lines where the planner wrote them, otherwise (a
  * template storyboard has none) the on-screen lines and the call to action read aloud.
  */
 function narrationOf(storyboard: Storyboard): NarrationLine[] {
-  const starts = sceneStarts(storyboard);
+  const starts = sceneStartsSec(storyboard.scenes);
   const lines = storyboard.scenes.flatMap((scene, i) => {
     const text = scene.narration?.trim() || scene.onScreenText.trim();
     return text ? [{ text, startSec: starts[i] + 0.3, endSec: starts[i] + scene.durationSec }] : [];
@@ -116,23 +114,12 @@ export async function composeBench(): Promise<Metric[]> {
       outputs: [{ path: joined, options: ['-map', '0:v:0', '-c', 'copy', '-t', String(totalSec)] }],
     });
 
-    const starts = sceneStarts(storyboard);
     const request: FinalCutRequest = {
       clips,
       totalSec,
       master: spec,
       outputs: [{ aspectRatio: storyboard.aspectRatio, spec, path: join(dir, 'final.mp4'), reframe: brief.reframe }],
-      text: {
-        scenes: storyboard.scenes.map((s, i) => ({
-          startSec: starts[i],
-          endSec: starts[i] + s.durationSec,
-          text: s.onScreenText,
-        })),
-        endCard: { ...storyboard.endCard, startSec: totalSec - storyboard.endCard.durationSec },
-        compliance: storyboard.compliance,
-        fontName: brief.brand?.font ?? 'DejaVu Sans',
-        brandColors: brief.brand?.colors ?? [],
-      },
+      text: finalCutTextOf(storyboard, brief.brand),
       audio: { musicPath: music.path, narration: narrationOf(storyboard), loudness: LOUDNESS_TARGETS.streaming },
       watermark: null,
       metadata: { ai_generated: 'true', job_id: 'compose-bench' },

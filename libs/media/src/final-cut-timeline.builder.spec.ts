@@ -1,5 +1,5 @@
 import { outputSpecFor } from '@app/domain';
-import { planFinalCutTimeline } from './final-cut-timeline.builder';
+import { finalCutTextOf, planFinalCutTimeline, sceneStartsSec } from './final-cut-timeline.builder';
 import { type FinalCutRequest } from './final-cut.types';
 
 type TimelineInput = Pick<FinalCutRequest, 'totalSec' | 'text' | 'audio'>;
@@ -82,5 +82,36 @@ describe(planFinalCutTimeline.name, () => {
     expect(timeline.endCard).toBeNull();
     expect(timeline.compliance?.plans[0]).toMatchObject({ mode: 'slate', startSec: 27, endSec: 30 });
     expect(timeline.scenes.at(-1)).toEqual({ startSec: 26, endSec: 30, text: 'Too late for the card' });
+  });
+});
+
+describe(finalCutTextOf.name, () => {
+  const storyboard = {
+    durationSec: 12,
+    scenes: [3, 4, 5].map((durationSec, i) => ({ durationSec, onScreenText: `line ${i}` })),
+    endCard: { headline: 'Lumen', callToAction: 'Light what matters.', durationSec: 2 },
+    compliance: { text: 'Use as directed.' },
+  } as unknown as Parameters<typeof finalCutTextOf>[0];
+
+  it('places each scene’s text over its own span and the end card at the close of the ad', () => {
+    expect(sceneStartsSec(storyboard.scenes)).toEqual([0, 3, 7]);
+    expect(finalCutTextOf(storyboard, undefined)).toEqual({
+      scenes: [
+        { startSec: 0, endSec: 3, text: 'line 0' },
+        { startSec: 3, endSec: 7, text: 'line 1' },
+        { startSec: 7, endSec: 12, text: 'line 2' },
+      ],
+      endCard: { headline: 'Lumen', callToAction: 'Light what matters.', durationSec: 2, startSec: 10 },
+      compliance: { text: 'Use as directed.' },
+      fontName: 'DejaVu Sans',
+      brandColors: [],
+    });
+  });
+
+  it('takes the brand’s font and colours', () => {
+    expect(finalCutTextOf(storyboard, { name: 'Acme', font: 'Inter', colors: ['#112233'] })).toMatchObject({
+      fontName: 'Inter',
+      brandColors: ['#112233'],
+    });
   });
 });

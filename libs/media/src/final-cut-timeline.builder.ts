@@ -1,5 +1,7 @@
+import { type Brief, type Storyboard, type StoryboardScene } from '@app/domain';
 import { type CompliancePlan, planCompliance } from './compliance-plan.builder';
 import { type FinalCutRequest } from './final-cut.types';
+import { DEFAULT_FONT_NAME } from './media.constants';
 import { type FrameSize } from './type-layout.util';
 import { type CaptionCue } from './webvtt.builder';
 
@@ -69,4 +71,37 @@ export function planFinalCutTimeline(
     captions.push({ startSec: plan.startSec, endSec: plan.endSec, text: compliance.text });
   }
   return { totalSec: total, scenes, endCard, compliance, narration, captions };
+}
+
+/** When each scene starts in ad time: the sum of the scene lengths before it. */
+export function sceneStartsSec(scenes: ReadonlyArray<Pick<StoryboardScene, 'durationSec'>>): number[] {
+  const starts: number[] = [];
+  let t = 0;
+  for (const scene of scenes) {
+    starts.push(t);
+    t += scene.durationSec;
+  }
+  return starts;
+}
+
+/**
+ * A storyboard's type for the final cut: each scene's on-screen text over its own span, the end
+ * card closing the ad, the compliance text, and the brand's font (else DejaVu Sans) and colours.
+ */
+export function finalCutTextOf(
+  storyboard: Pick<Storyboard, 'scenes' | 'durationSec' | 'endCard' | 'compliance'>,
+  brand: Brief['brand'],
+): FinalCutRequest['text'] {
+  const starts = sceneStartsSec(storyboard.scenes);
+  return {
+    scenes: storyboard.scenes.map((s, i) => ({
+      startSec: starts[i],
+      endSec: starts[i] + s.durationSec,
+      text: s.onScreenText,
+    })),
+    endCard: { ...storyboard.endCard, startSec: storyboard.durationSec - storyboard.endCard.durationSec },
+    compliance: storyboard.compliance,
+    fontName: brand?.font ?? DEFAULT_FONT_NAME,
+    brandColors: brand?.colors ?? [],
+  };
 }

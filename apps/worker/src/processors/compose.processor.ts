@@ -20,7 +20,7 @@ import {
 } from '@app/domain';
 import { GENERATORS, type Generators } from '@app/generation';
 import { JobRepository } from '@app/jobs';
-import { Composer, DEFAULT_FONT_NAME, FfmpegRunner, type FinalCutRequest } from '@app/media';
+import { Composer, FfmpegRunner, type FinalCutRequest, finalCutTextOf, sceneStartsSec } from '@app/media';
 import { type JobRef, QueueName } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { JobSteps } from '../job-steps.service';
@@ -113,9 +113,7 @@ export class ComposeProcessor extends WorkerHost {
       musicPath = join(dir, 'music.m4a');
       await this.store.downloadTo(keys.music, musicPath);
     }
-    const starts = storyboard.scenes.map((_, i) =>
-      storyboard.scenes.slice(0, i).reduce((t, s) => t + s.durationSec, 0),
-    );
+    const starts = sceneStartsSec(storyboard.scenes);
     const totalSec = storyboard.durationSec;
     return {
       clips,
@@ -127,17 +125,7 @@ export class ComposeProcessor extends WorkerHost {
         path: join(dir, `output_${aspectRatio.replace(':', 'x')}.mp4`),
         reframe: brief.reframe,
       })),
-      text: {
-        scenes: storyboard.scenes.map((s, i) => ({
-          startSec: starts[i],
-          endSec: starts[i] + s.durationSec,
-          text: s.onScreenText,
-        })),
-        endCard: { ...storyboard.endCard, startSec: totalSec - storyboard.endCard.durationSec },
-        compliance: storyboard.compliance,
-        fontName: brief.brand?.font ?? DEFAULT_FONT_NAME,
-        brandColors: brief.brand?.colors ?? [],
-      },
+      text: finalCutTextOf(storyboard, brief.brand),
       audio: {
         musicPath,
         narration: brief.voiceover.enabled
