@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { criticalPathSec, scheduleOfRow, type StoryboardScene } from '@app/domain';
 import { KLING_PROFILE } from '@app/generation';
 import { FakeReplicateServer } from '@app/testing';
-import { KEY_A, startBuiltStack } from '../support/built-stack';
+import { KEY_A, KEY_ADMIN, startBuiltStack } from '../support/built-stack';
 import { Client, type JobView } from '../support/http';
 
 export interface Figure {
@@ -58,7 +58,7 @@ interface SlotReport {
 }
 
 async function slotBusyMs(client: Client): Promise<number> {
-  const { body } = await client.request('GET', '/v1/health');
+  const { body } = await new Client(client.baseUrl, KEY_ADMIN).request('GET', '/v1/health');
   const workers = (body.workers ?? []) as Array<{ slots: SlotReport[] }>;
   return workers.flatMap((w) => w.slots).reduce((sum, s) => sum + s.busyMs, 0);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { type BuiltStack, KEY_A, KEY_B, startBuiltStack } from '../support/built-stack';
+import { type BuiltStack, KEY_A, KEY_ADMIN, KEY_B, startBuiltStack } from '../support/built-stack';
 import { Client, jobsOf } from '../support/http';
 
 const SHORT = { brief: 'Six-second bumper for a neighbourhood bakery and its new sourdough.', durationSec: 6 };
@@ -54,8 +54,19 @@ describe('HTTP contract', () => {
     );
   });
 
-  it('reports health without a key', async () => {
-    const { status, body } = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
+  it('answers liveness and readiness without a key, and the detailed health only to an admin key', async () => {
+    const anonymous = new Client(stack.baseUrl, null);
+    expect(await anonymous.request('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await anonymous.request('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', components: { redis: true, dynamodb: true, s3: true } });
+    expect(JSON.stringify(ready.body)).not.toMatch(/127\.0\.0\.1|localhost|latency/);
+    expect((await anonymous.request('GET', '/v1/health')).status).toBe(401);
+    const tenant = await a.request('GET', '/v1/health');
+    expect(tenant.status).toBe(403);
+    expect(tenant.body.error.code).toBe('AUTH.FORBIDDEN');
+
+    const { status, body } = await new Client(stack.baseUrl, KEY_ADMIN).request('GET', '/v1/health');
     expect(status).toBe(200);
     for (const component of ['redis', 'dynamodb', 's3', 'ffmpeg']) expect(body.components[component].ok).toBe(true);
     expect(body.backends).toEqual({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { briefSchema } from '@app/domain';
 import { TemplatePlanner } from '@app/planner';
 import { FakeOpenAiServer } from '@app/testing';
-import { type BuiltStack, KEY_A, startBuiltStack } from '../support/built-stack';
+import { type BuiltStack, KEY_A, KEY_ADMIN, startBuiltStack } from '../support/built-stack';
 import { Client } from '../support/http';
 import { download, ffmpeg } from '../support/media-checks';
 
@@ -37,7 +37,7 @@ describe('planning with an OpenAI-compatible server, end to end', () => {
   beforeEach(() => llm.reset());
 
   it('shows the LLM planner and moderation as active in health', async () => {
-    const { body } = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
+    const { body } = await new Client(stack.baseUrl, KEY_ADMIN).request('GET', '/v1/health');
     expect(body.backends).toMatchObject({ planner: 'openai', plannerModel: 'fake-model', moderation: true });
   });
 

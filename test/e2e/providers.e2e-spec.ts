@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FakeVllmOmniServer } from '@app/testing';
-import { type BuiltStack, KEY_A, startBuiltStack } from '../support/built-stack';
+import { type BuiltStack, KEY_A, KEY_ADMIN, startBuiltStack } from '../support/built-stack';
 import { Client, type JobView } from '../support/http';
 import { download, ffmpeg } from '../support/media-checks';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,7 +42,7 @@ describe('a real video backend (local vLLM-Omni server), end to end', () => {
   it('renders a brief with the provider, seeding chained scenes with the previous last frame', async () => {
     stack = await startBuiltStack({ env: env() });
     const client = new Client(stack.baseUrl, KEY_A);
-    const health = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
+    const health = await new Client(stack.baseUrl, KEY_ADMIN).request('GET', '/v1/health');
     expect(health.body.backends.realVideoBackend).toBe(true);
     expect(health.body.providers.checks).toEqual(
       expect.arrayContaining([expect.objectContaining({ provider: 'vllm-omni', ok: true })]),

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeReplicateServer } from '@app/testing';
-import { type BuiltStack, KEY_A, startBuiltStack } from '../support/built-stack';
+import { type BuiltStack, KEY_A, KEY_ADMIN, startBuiltStack } from '../support/built-stack';
 import { Client, type JobView } from '../support/http';
+import { download, ffmpeg } from '../support/media-checks';
 
 const TOKEN = 'r8_local_test_token';
 const SECRET = `whsec_${Buffer.from('reelsmith-e2e-webhook-secret').toString('base64')}`;
@@ -26,36 +30,60 @@ type AnchoredView = Omit<JobView, 'scenes'> & {
   >;
 };
 
+/** Frames, rate and size of a clip, counted by decoding. */
+async function framesOf(path: string) {
+  const probe = await ffmpeg.probe(path);
+  let frames = 0;
+  await ffmpeg.run(
+    { inputs: [{ path, options: [] }], outputs: [{ path: '-', options: ['-map', '0:v:0', '-f', 'null'] }] },
+    { onStderr: (line) => (frames = Number(/frame=\s*(\d+)/.exec(line)?.[1] ?? frames)) },
+  );
+  return { frames, fps: probe.video!.fps, width: probe.video!.width, height: probe.video!.height };
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('a hosted video backend (local Replicate server), end to end', () => {
   let replicate: FakeReplicateServer;
   let stack: BuiltStack;
   let client: Client;
+  let env: NodeJS.ProcessEnv;
+  let dir: string;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'replicate-e2e-'));
     replicate = await FakeReplicateServer.start({
       tokens: [TOKEN],
       webhookSecret: SECRET,
       startingMs: 200,
       processingMs: 1_000,
     });
-    stack = await startBuiltStack({
-      env: {
-        REPLICATE_API_TOKEN: TOKEN,
-        REPLICATE_BASE_URL: replicate.url,
-        REPLICATE_WEBHOOK_SECRET: SECRET,
-        // a GPU slot per scene, so nothing waits for a device (CUDA is absent: the checks run on the CPU)
-        GPU_DEVICES: '0,1,2,3',
-      },
-    });
+    env = {
+      REPLICATE_API_TOKEN: TOKEN,
+      REPLICATE_BASE_URL: replicate.url,
+      REPLICATE_WEBHOOK_SECRET: SECRET,
+      // a GPU slot per scene, so nothing waits for a device (CUDA is absent: the checks run on the CPU)
+      GPU_DEVICES: '0,1,2,3',
+      // a step held by a killed worker is taken up again within seconds (the restart test below)
+      WORKER_LOCK_MS: '5000',
+    };
+    stack = await startBuiltStack({ env });
     client = new Client(stack.baseUrl, KEY_A);
   });
   afterAll(async () => {
     await stack?.stop();
     await replicate?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('renders with Kling anchored on boundary keyframes: every scene starts at once, boundaries scored, cost recorded', async () => {
-    const health = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
+    const health = await new Client(stack.baseUrl, KEY_ADMIN).request('GET', '/v1/health');
     expect(health.body.backends.realVideoBackend).toBe(true);
 
     const { body } = await client.submit(BRIEF);
@@ -98,7 +126,7 @@ describe('a hosted video backend (local Replicate server), end to end', () => {
     }
 
     // health names the worker's slots, the model each holds, and the in-process models it loaded
-    const after = await new Client(stack.baseUrl, null).request('GET', '/v1/health');
+    const after = await new Client(stack.baseUrl, KEY_ADMIN).request('GET', '/v1/health');
     const [worker] = after.body.workers as Array<{
       slots: Array<{ id: string; model: string | null; loads: number }>;
       models: Array<{ key: string; executionProviders: string[] }>;
@@ -125,6 +153,77 @@ describe('a hosted video backend (local Replicate server), end to end', () => {
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('BUDGET.EXCEEDED');
     expect(replicate.createCount).toBe(before);
+  });
+
+  it('makes a single image with FLUX.1 [schnell] (profile image_flux): a PNG of the asked size, model and seed in its metadata', async () => {
+    const before = replicate.createCount;
+    const { status, body } = await client.request('POST', '/v1/generate/image?wait=60', {
+      prompt: 'a glass of water on a sunlit kitchen table',
+      profile: 'image_flux',
+      params: { resolution: '640x360', seed: 42 },
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ kind: 'asset', status: 'completed', type: 'image', mode: 'text' });
+    const [output] = body.outputs;
+    expect(output).toMatchObject({ type: 'image', contentType: 'image/png', width: 640, height: 360 });
+    expect(output.metadata).toMatchObject({ model: 'black-forest-labs/flux-schnell', seed: 42 });
+    const png = await download(output.url, dir, 'flux.png');
+    expect((await ffmpeg.probe(png)).video).toMatchObject({ codec: 'png', width: 640, height: 360 });
+
+    expect(replicate.createCount).toBe(before + 1);
+    const prediction = [...replicate.predictions.values()].at(-1)!;
+    expect(prediction).toMatchObject({
+      model: 'black-forest-labs/flux-schnell',
+      input: { aspect_ratio: '16:9', seed: 42, output_format: 'png', num_outputs: 1 },
+    });
+    const { body: job } = await client.request('GET', `/v1/jobs/${body.id}`);
+    expect(job.usage.costUsd).toBeCloseTo(0.003, 6);
+  });
+
+  it('makes a single clip with Kling (profile video_kling) from an input image and, killed mid-prediction, resumes it without a second create', async () => {
+    const source = join(dir, 'start.png');
+    await ffmpeg.run({
+      inputs: [{ path: 'testsrc2=size=640x360', options: ['-f', 'lavfi'] }],
+      outputs: [{ path: source, options: ['-frames:v', '1', '-update', '1'] }],
+    });
+    const before = replicate.createCount;
+    replicate.setTiming({ processingMs: 6_000 });
+    const submitted = await client.request('POST', '/v1/generate/video', {
+      prompt: 'the camera glides over a spring meadow',
+      mode: 'image',
+      image: readFileSync(source).toString('base64'),
+      profile: 'video_kling',
+      params: { resolution: '640x360', frames: 36, fps: 12, seed: 5 },
+    });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id as string;
+
+    // the worker polls only once the row holds the prediction: then it is killed with everything else
+    await until(() => replicate.createCount > before, 60_000, 'the Kling prediction');
+    const prediction = [...replicate.predictions.values()].at(-1)!;
+    await until(
+      () => replicate.requestsTo('GET', new RegExp(`^/v1/predictions/${prediction.id}$`)).length > 0,
+      30_000,
+      'the first poll',
+    );
+    await stack.kill();
+    replicate.setTiming({ processingMs: 1_000 });
+    stack = await startBuiltStack({ dataDir: stack.dataDir, env });
+    client = new Client(stack.baseUrl, KEY_A);
+
+    const done = await client.waitFor(id, (j) => ['completed', 'failed'].includes(j.status), 120_000);
+    expect(done.error).toBeNull();
+    expect(replicate.createCount).toBe(before + 1);
+    expect(prediction.model).toBe('kwaivgi/kling-v2.5-turbo-pro');
+    expect(prediction.input).toMatchObject({ duration: 5, aspect_ratio: '16:9' });
+    expect(prediction.files.start_image).toMatchObject({ type: 'image/png' });
+
+    const { body } = await client.request('GET', `/v1/generate/${id}`);
+    const [output] = body.outputs;
+    expect(output).toMatchObject({ type: 'video', contentType: 'video/mp4', width: 640, height: 360, durationSec: 3 });
+    expect(output.metadata).toMatchObject({ model: 'kwaivgi/kling-v2.5-turbo-pro', seed: 5 });
+    const clip = await download(output.url, dir, 'kling.mp4');
+    expect(await framesOf(clip)).toEqual({ frames: 36, fps: 12, width: 640, height: 360 });
   });
 
   it('accepts only webhooks signed with the secret', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { freePort } from '@app/pipeline';
+import { freePort } from '@stack/embedded';
 /** The repository root, from the sources (ts-jest) or from dist/ (bench). */
 export const ROOT = (() => {
   let dir = __dirname;
@@ -14,10 +14,14 @@ const STACK_MAIN = join(ROOT, 'dist', 'apps', 'stack', 'src', 'main.js');
 
 export const KEY_A = 'key-a';
 export const KEY_B = 'key-b';
+/** carries the admin scope: the detailed GET /v1/health */
+export const KEY_ADMIN = 'key-admin';
 
 export interface BuiltStack {
   baseUrl: string;
   dataDir: string;
+  /** the stack's own process, leader of the group its API and worker run in; it holds the embedded DynamoDB (dynalite) and S3 (s3rver) */
+  pid: number;
   /** Kills the whole process tree at once (api, worker, redis-server, the stack itself). */
   kill(): Promise<void>;
   /** Graceful stop; removes the data dir unless `keepData`. */
@@ -36,7 +40,7 @@ export async function startBuiltStack(opts: { dataDir?: string; port?: number; e
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    API_KEYS: `${KEY_A}=tenantA,${KEY_B}=tenantB`,
+    API_KEYS: `${KEY_A}=tenantA,${KEY_B}=tenantB,${KEY_ADMIN}=ops:admin`,
     DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -58,16 +62,17 @@ export async function startBuiltStack(opts: { dataDir?: string; port?: number; e
   for (;;) {
     if (child.exitCode !== null) throw new Error(`stack exited early:\n${output}`);
     try {
-      if ((await fetch(`${baseUrl}/v1/health`)).ok) break;
+      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`stack not healthy within 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`stack not ready within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   const stack: BuiltStack = {
     baseUrl,
     dataDir,
+    pid: child.pid!,
     logs: () => output,
     kill: async () => {
       process.kill(-child.pid!, 'SIGKILL');

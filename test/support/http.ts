@@ -21,7 +21,10 @@ export interface JobView {
   music: { status: string; progress: number };
   outputs: Array<{
     type: string;
+    aspectRatio?: string | null;
     url: string;
+    downloadUrl?: string;
+    fileName?: string;
     contentType: string;
     width: number;
     height: number;

@@ -2,9 +2,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { type AppConfig } from '@app/config';
-import { createDynamoClient, ensureJobsTable, startEmbeddedDynamo } from '@app/jobs';
-import { startEmbeddedRedis } from '@app/pipeline';
-import { createS3Client, ensureBucket, startEmbeddedS3 } from '@app/storage';
+import { startEmbeddedDynamo, startEmbeddedS3, startEmbeddedRedis } from '@stack/embedded';
+import { createDynamoClient, ensureJobsTable } from '@app/persistence';
+import { createS3Client, ensureBucket } from '@app/storage';
 
 export interface RunningStack {
   /** Resolves when the stack stopped; rejects when a part died on its own. */
@@ -31,10 +31,15 @@ export async function startStack(config: AppConfig, logger = new Logger('stack')
     cleanups.push(dynamo.close);
     env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }
-  await ensureJobsTable(
+  const missingIndexes = await ensureJobsTable(
     createDynamoClient({ ...config.dynamodb, endpoint: env.DYNAMODB_ENDPOINT ?? null }),
     config.dynamodb.table,
   );
+  if (missingIndexes.length)
+    logger.warn(
+      `the job table in ${config.dataDir} predates its index ${missingIndexes.join(', ')}: ` +
+        'GET /v1/admin/jobs needs it (start with a new DATA_DIR to have it)',
+    );
   if (!config.s3.endpoint) {
     const s3 = await startEmbeddedS3(join(config.dataDir, 's3'));
     cleanups.push(s3.close);
@@ -87,6 +92,7 @@ export async function startStack(config: AppConfig, logger = new Logger('stack')
     throw error;
   }
   logger.log(`Reelsmith is ready on http://${config.host}:${config.port}`);
+  logger.log(`Studio: open http://${config.host}:${config.port}/ in a browser (sign in with an API key)`);
 
   const done = failed.catch(async (error: Error) => {
     await stop();

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@app/config';
+import { createRootLogger, PinoNestLogger } from '@app/observability';
 import { startStack } from './embedded-stack';
 
 async function main() {
+  const config = loadConfig();
+  // The same JSON lines (or LOG_FORMAT=pretty) as the API and the worker it starts.
+  Logger.overrideLogger(new PinoNestLogger(createRootLogger(config.observability, 'stack')));
   const logger = new Logger('stack');
-  const stack = await startStack(loadConfig(), logger);
+  const stack = await startStack(config, logger);
   let exiting = false;
   const shutdown = (signal: string) => {
     if (exiting) return;

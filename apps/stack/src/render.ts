@@ -53,7 +53,8 @@ async function main() {
   );
   const config = loadConfig();
   const base = `http://${config.host}:${config.port}`;
-  const apiKey = process.env.REELSMITH_API_KEY ?? [...config.apiKeys.keys()][0];
+  const apiKey = process.env.REELSMITH_API_KEY ?? config.apiKeys.find((k) => k.key !== null)?.key;
+  if (!apiKey) throw new Error('API_KEYS holds only hashed keys: give a plain one in REELSMITH_API_KEY');
 
   let stack: ChildProcess | null = null;
   if (!(await healthy(base))) {
@@ -114,7 +115,7 @@ async function follow(url: string, apiKey: string): Promise<View> {
 
 async function healthy(base: string): Promise<boolean> {
   try {
-    return (await fetch(`${base}/v1/health`, { signal: AbortSignal.timeout(2_000) })).ok;
+    return (await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok;
   } catch {
     return false;
   }

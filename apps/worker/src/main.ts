@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { loadConfig } from '@app/config';
+import { startTracing } from '@app/observability';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap() {
-  const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: false });
+  const config = loadConfig(process.env, 'worker');
+  startTracing(config.observability, 'reelsmith-worker');
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   // Started by the embedded stack: when it dies, so do we (nothing else would stop us).
   process.on('disconnect', () => void app.close().finally(() => process.exit(1)));

@@ -1,23 +1,26 @@
 import { loadConfig } from '@app/config';
-import { QueueName } from '@app/pipeline';
-import { ComposeProcessor } from './processors/compose.processor';
-import { SceneProcessor } from './processors/scene.processor';
-import { assertCatalogCovered, PROCESSORS } from './worker-bootstrap.service';
+import { JobName } from '@app/pipeline';
+import { assertCatalogCovered, type StepHandlers } from './queues/queue-workers.service';
+import { STEPS } from './steps';
+import { ComposeStep } from './steps/compose.step';
+import { SceneStep } from './steps/scene.step';
 import { WorkerModule } from './worker.module';
 
 describe(WorkerModule.name, () => {
-  it('instantiates only the processors of WORKER_QUEUES, so tiers run as separate processes', () => {
+  it('instantiates only the steps of WORKER_QUEUES, so tiers run as separate processes', () => {
     const scenes = WorkerModule.register(loadConfig({ WORKER_QUEUES: 'scene' })).providers;
-    expect(scenes).toContain(SceneProcessor);
-    expect(scenes).not.toContain(ComposeProcessor);
+    expect(scenes).toContain(SceneStep);
+    expect(scenes).not.toContain(ComposeStep);
     const cpu = WorkerModule.register(loadConfig({ WORKER_QUEUES: 'plan,music,compose' })).providers;
-    expect(cpu).toContain(ComposeProcessor);
-    expect(cpu).not.toContain(SceneProcessor);
+    expect(cpu).toContain(ComposeStep);
+    expect(cpu).not.toContain(SceneStep);
   });
 
-  it('has exactly one processor for every job name', () => {
-    expect(() => assertCatalogCovered(PROCESSORS)).not.toThrow();
-    const { [QueueName.Music]: _music, ...missing } = PROCESSORS;
-    expect(() => assertCatalogCovered(missing)).toThrow(/"music" has 0 processors/);
+  it('has a step for every job name of the tiers a worker serves', () => {
+    const all = { ...STEPS } as unknown as StepHandlers;
+    expect(() => assertCatalogCovered(all, ['plan', 'scene', 'music', 'compose'])).not.toThrow();
+    const { [JobName.Music]: _music, ...missing } = all;
+    expect(() => assertCatalogCovered(missing, ['plan', 'scene', 'music', 'compose'])).toThrow(/no step for music/);
+    expect(() => assertCatalogCovered(missing, ['plan', 'scene', 'compose'])).not.toThrow();
   });
 });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+import { ASPECT_RATIOS, type AspectRatio } from './vocabulary';
 
 export const MIN_DURATION_SEC = 6;
 export const MAX_DURATION_SEC = 120;

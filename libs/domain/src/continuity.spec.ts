@@ -1,5 +1,6 @@
 import { buildChains, clipDurationSec, seededFrom } from './continuity';
-import { CROSSFADE_SEC, type TransitionIn } from './storyboard.schema';
+import { CROSSFADE_SEC } from './storyboard.schema';
+import { type TransitionIn } from './vocabulary';
 
 const scenes = (t: TransitionIn[]) => t.map((transitionIn) => ({ transitionIn, durationSec: 4 }));
 

@@ -1,4 +1,5 @@
-import { CROSSFADE_SEC, type StoryboardScene, type TransitionIn } from './storyboard.schema';
+import { CROSSFADE_SEC, type StoryboardScene } from './storyboard.schema';
+import { type TransitionIn } from './vocabulary';
 
 /** A run of scenes that must be generated in order, each seeded with the last frame of the one before. */
 export interface ContinuityChain {

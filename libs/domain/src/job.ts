@@ -1,17 +1,12 @@
+import { type ComplianceReport } from './compliance-report';
 import { type Brief } from './brief.schema';
+import { type JobStatus, TERMINAL_JOB_STATUSES } from './vocabulary';
 import { type ContinuityStrategy } from './schedule';
+import { type RevisionChange, type RevisionRemake, type RevisionScenePlan } from './revision';
+import { type AssetRecord, type JobKind } from './asset';
+import { type ProviderJobRecord } from './provider-job';
 
-export const JOB_STATUSES = [
-  'queued',
-  'planning',
-  'generating',
-  'composing',
-  'completed',
-  'failed',
-  'cancelled',
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(TERMINAL_JOB_STATUSES);
 
 export type PartStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
 
@@ -35,6 +30,8 @@ export interface SceneState {
   clipKey: string | null;
   /** the provider job generating this scene, written before polling starts so a restart resumes it */
   providerJob?: ProviderJobRecord | null;
+  /** the provider job of its one continuity retry (another seed), kept apart so a restart resumes each attempt's own */
+  retryProviderJob?: ProviderJobRecord | null;
   /** the video model profile (and so the scene queue) it is generated with */
   profile?: string;
   /** how it meets the scene it flows out of: after it (chained) or from shared keyframes (anchored) */
@@ -69,13 +66,7 @@ export interface ColourMatchRecord {
   applied: boolean;
 }
 
-export interface ProviderJobRecord {
-  provider: string;
-  id: string;
-  endpoint: string;
-  model: string;
-  createdAt: string;
-}
+export type { ProviderJobRecord } from './provider-job';
 
 /** What a job used: seconds generated per model, calls, estimated cost from the registry's prices. */
 export interface UsageRecord {
@@ -100,9 +91,11 @@ export interface MusicState {
   progress: number;
   startedAt?: string | null;
   finishedAt?: string | null;
+  /** the provider job making the bed, and what it was asked (its content hash), so a re-run resumes it */
+  providerJob?: { ref: ProviderJobRecord; contentHash: string } | null;
 }
 
-export type OutputType = 'video' | 'poster' | 'preview' | 'captions';
+export type OutputType = 'video' | 'poster' | 'preview' | 'captions' | 'image' | 'gif' | 'compliance-report';
 
 export interface StoredOutput {
   type: OutputType;
@@ -131,6 +124,36 @@ export interface Backends {
   music: string;
 }
 
+export type RevisionStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+/**
+ * One render of the job: revision 0 is the first, each edit after it the next. Its outputs live
+ * under their own keys, so every revision that completed stays downloadable.
+ */
+export interface RevisionRecord {
+  number: number;
+  status: RevisionStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  /** what the edit changed (empty for the first render) */
+  changes: RevisionChange[];
+  /** the scenes it makes again, and why */
+  regenerate: RevisionScenePlan[];
+  /**
+   * What its flow makes before compose (absent on older rows: everything). A revision that makes
+   * no scene again recomposes from the stored clips, with no plan or scene step.
+   */
+  remake?: RevisionRemake;
+  /** what its generation was estimated to cost before it started */
+  estimatedCostUsd: number;
+  /** the job's spend when it started: its own spend is the job's spend since */
+  baseCostUsd: number;
+  /** what it spent */
+  costUsd: number;
+  outputs: StoredOutput[];
+  error: JobError | null;
+}
+
 /** The job row: the single source of truth for a job's state. */
 export interface Job {
   tenantId: string;
@@ -151,7 +174,21 @@ export interface Job {
   backends: Backends | null;
   planning: PlanningRecord | null;
   usage?: { items: UsageRecord[]; costUsd: number; estimatedCostUsd: number | null };
+  /** The major statement's compliance report, for a brief with compliance (issue 17). */
+  compliance?: ComplianceReport | null;
   cancelRequested: boolean;
+  /** the revision being made or last made (absent: the first render, never revised) */
+  revision?: number;
+  /** every revision, the first render included, once the job has been revised */
+  revisions?: RevisionRecord[];
+  /** absent on rows written before single assets existed: an ad */
+  kind?: JobKind;
+  /** kind `asset`: the request and what each output was made with */
+  asset?: AssetRecord | null;
+}
+
+export function kindOf(job: Pick<Job, 'kind'>): JobKind {
+  return job.kind ?? 'ad';
 }
 
 export function isTerminal(status: JobStatus): boolean {

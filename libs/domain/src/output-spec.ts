@@ -1,4 +1,4 @@
-import { type AspectRatio } from './brief.schema';
+import { type AspectRatio } from './vocabulary';
 
 /** What every clip and the final cut are normalised to, so composing never re-scales or re-times. */
 export interface OutputSpec {

@@ -1,4 +1,4 @@
-import { type TransitionIn } from './storyboard.schema';
+import { type TransitionIn } from './vocabulary';
 import { criticalPathSec, planSchedule, type SceneModel } from './schedule';
 
 const scenes = (...t: TransitionIn[]) => t.map((transitionIn) => ({ transitionIn }));

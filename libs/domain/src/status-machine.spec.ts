@@ -1,4 +1,5 @@
-import { type Job, type JobStatus } from './job';
+import { type Job } from './job';
+import { type JobStatus } from './vocabulary';
 import { canTransition, composingProgress, overallProgress } from './status-machine';
 
 const job = (overrides: Partial<Job>): Job =>

@@ -1,4 +1,6 @@
-import { isTerminal, type Job, type JobStatus } from './job';
+import { AppError, Errors } from './errors';
+import { isTerminal, type Job } from './job';
+import { type JobStatus } from './vocabulary';
 
 const FORWARD: Record<JobStatus, readonly JobStatus[]> = {
   queued: ['planning'],
@@ -21,13 +23,12 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return FORWARD[from].includes(to);
 }
 
-export class InvalidTransitionError extends Error {
-  readonly code = 'JOB.INVALID_TRANSITION';
+export class InvalidTransitionError extends AppError {
   constructor(
     readonly from: JobStatus,
     readonly to: JobStatus,
   ) {
-    super(`job cannot move from ${from} to ${to}`);
+    super(Errors.jobInvalidTransition, `job cannot move from ${from} to ${to}`);
   }
 }
 

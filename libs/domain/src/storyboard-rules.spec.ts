@@ -1,6 +1,7 @@
 import { briefSchema } from './brief.schema';
 import { type Storyboard } from './storyboard.schema';
-import { checkStoryboardAgainstBrief, complianceText } from './storyboard-rules';
+import { checkStoryboardAgainstBrief } from './storyboard-rules';
+import { complianceText } from './major-statement';
 
 const brief = briefSchema.parse({
   brief: 'A thirty second spot for an allergy tablet.',

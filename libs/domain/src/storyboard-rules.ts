@@ -3,17 +3,6 @@ import { transitionSecOf } from './continuity';
 import { type Storyboard, MAX_SCENE_SEC, MIN_SCENE_SEC } from './storyboard.schema';
 import { type Problem } from './validation';
 
-/** The fair-balance text a brief's compliance block implies; every item appears verbatim. */
-export function complianceText(brief: Brief): string | null {
-  const c = brief.compliance;
-  if (!c) return null;
-  const parts: string[] = [];
-  if (c.sideEffects?.length) parts.push(`Side effects may include ${c.sideEffects.join(', ')}.`);
-  if (c.dosage) parts.push(c.dosage);
-  if (c.disclaimer) parts.push(c.disclaimer);
-  return parts.length ? parts.join(' ') : null;
-}
-
 /** A voiceover line must be speakable inside its scene: at most this many words per second. */
 export const MAX_NARRATION_WORDS_PER_SEC = 2.5;
 

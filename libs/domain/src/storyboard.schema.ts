@@ -1,25 +1,5 @@
 import { z } from 'zod';
-import { ASPECT_RATIOS } from './brief.schema';
-
-/**
- * How a scene enters. `cut` and `continuous` are plain joins (continuous also seeds the scene from
- * the last frame before it); the others blend the two clips over `transitionSec`.
- */
-export const TRANSITIONS = [
-  'cut',
-  'continuous',
-  'crossfade',
-  'dip-to-black',
-  'dip-to-white',
-  'wipe-left',
-  'wipe-right',
-  'slide-left',
-  'slide-right',
-] as const;
-export type TransitionIn = (typeof TRANSITIONS)[number];
-
-export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down'] as const;
-export type CameraMove = (typeof CAMERA_MOVES)[number];
+import { ASPECT_RATIOS, CAMERA_MOVES, TRANSITIONS } from './vocabulary';
 
 /** Scene bounds: long enough to read a line of text, short enough for a video model to hold together. */
 export const MIN_SCENE_SEC = 2;
@@ -45,6 +25,13 @@ export const storyboardSceneSchema = z
     /** the voiceover line spoken over this scene, if any */
     narration: z.string().max(300).optional(),
     palette: z.array(colour).min(2).max(5),
+    /** the seed this scene's clip is generated with; absent: the brief's seed plus the scene's index */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
   })
   .strict();
 
@@ -64,7 +51,25 @@ export const storyboardSchema = z
       .strict(),
     // Room for every compliance item a valid brief can carry (30 x 200 + 500 + 1000), verbatim.
     compliance: z
-      .object({ text: z.string().trim().min(1).max(8000) })
+      .object({
+        text: z.string().trim().min(1).max(8000),
+        /** The major statement, spoken and shown line by line: where it sits and when each line is on. */
+        statement: z
+          .object({
+            startSec: z.number().min(0),
+            endSec: z.number().positive(),
+            lines: z
+              .array(
+                z
+                  .object({ text: z.string().trim().min(1).max(1000), startSec: z.number().min(0), endSec: z.number() })
+                  .strict(),
+              )
+              .min(1)
+              .max(200),
+          })
+          .strict()
+          .optional(),
+      })
       .strict()
       .nullable(),
   })

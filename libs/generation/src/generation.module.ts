@@ -1,24 +1,15 @@
 import { Global, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, type AppConfig, redisUrlOf } from '@app/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { createRedisClient, type RedisClient } from '@app/pipeline';
 import { FfmpegRunner, MediaModule } from '@app/media';
-import { AnimaticImageGenerator } from './animatic-image.generator';
-import { AnimaticVideoGenerator } from './animatic-video.generator';
+import { AnimaticImageGenerator } from './embedded/animatic-image.generator';
+import { AnimaticVideoGenerator } from './embedded/animatic-video.generator';
 import { IMAGE_GENERATOR, MUSIC_GENERATOR, SPEECH_GENERATOR, VIDEO_GENERATOR } from './generation.ports';
-import {
-  createGenerators,
-  type Generators,
-  replicateWebhookUrl,
-  ReplicateWebhookRelay,
-  ReplicateWebhookWaiter,
-} from './providers';
-import { loadModelRegistry, type ModelRegistry } from './registry';
-import { SynthMusicGenerator } from './synth-music.generator';
-
-export const MODEL_REGISTRY = Symbol('MODEL_REGISTRY');
-export const GENERATORS = Symbol('GENERATORS');
-/** The Redis connection provider semaphores, rate limits and webhook relays use. */
-export const PROVIDER_REDIS = Symbol('PROVIDER_REDIS');
+import { createGenerators, type Generators, replicateWebhookUrl } from './generators.factory';
+import { ReplicateWebhookRelay, ReplicateWebhookWaiter } from './replicate';
+import { GENERATORS, MODEL_REGISTRY, PROVIDER_REDIS } from './generation.tokens';
+import { CostEstimator, loadModelRegistry, type ModelRegistry, ModelRouter } from './registry';
+import { SynthMusicGenerator } from './embedded/synth-music.generator';
 
 /**
  * Owns the provider connections: closes them at shutdown, and, when Replicate webhooks are
@@ -28,10 +19,10 @@ export const PROVIDER_REDIS = Symbol('PROVIDER_REDIS');
 export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
   readonly relay: ReplicateWebhookRelay;
   readonly waiter = new ReplicateWebhookWaiter();
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
 
   constructor(
-    @Inject(PROVIDER_REDIS) readonly redis: Redis,
+    @Inject(PROVIDER_REDIS) readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.relay = new ReplicateWebhookRelay(config.queuePrefix);
@@ -64,9 +55,19 @@ export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
     {
       provide: PROVIDER_REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new Redis(redisUrlOf(config), { maxRetriesPerRequest: 3, lazyConnect: true }),
+      useFactory: (config: AppConfig) =>
+        createRedisClient(config, {
+          maxRetriesPerRequest: 3,
+          lazyConnect: true,
+          // the API answers 503 rather than waiting on a stalled Redis (queued commands time out too)
+          ...(config.dependencies.failFast
+            ? { commandTimeout: config.dependencies.timeoutMs, maxRetriesPerRequest: 1 }
+            : {}),
+        }),
     },
     ProviderConnection,
+    ModelRouter,
+    CostEstimator,
     {
       provide: GENERATORS,
       inject: [
@@ -107,6 +108,8 @@ export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
     GENERATORS,
     MODEL_REGISTRY,
     ProviderConnection,
+    ModelRouter,
+    CostEstimator,
     MediaModule,
   ],
 })

@@ -90,10 +90,20 @@ export interface ImageRequest {
   workDir: string;
 }
 
-/** Keyframes for anchored scenes: a PNG at the requested size. */
+/** An edit of an existing picture (image-to-image, inpaint with a mask where white is repainted, outpaint). */
+export interface ImageEditRequest extends ImageRequest {
+  /** PNG or JPEG to edit */
+  imagePath: string;
+  /** PNG, white where the picture is to be repainted; null: the whole picture is guided by the prompt */
+  maskPath?: string | null;
+}
+
+/** Keyframes for anchored scenes and single images: a PNG at the requested size. */
 export interface ImageGenerator {
   readonly name: string;
   generate(request: ImageRequest, options?: StepOptions): Promise<GenerationResult>;
+  /** edits an input picture (models with an edit endpoint, e.g. vLLM-Omni's /v1/images/edits) */
+  edit?(request: ImageEditRequest, options?: StepOptions): Promise<GenerationResult>;
 }
 
 export interface SpeechRequest {

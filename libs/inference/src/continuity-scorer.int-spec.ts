@@ -1,11 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildLastFrameCommand, FfmpegRunner } from '@app/media';
-import { buildContinuityModel } from './continuity-model.builder';
+import { buildContinuityModel } from '@tools/onnx-models';
 import { ContinuityScorer } from './continuity-scorer';
 import { FrameTensorReader } from './frame-tensor';
 import { onnxModelFile, OnnxRuntime } from './onnx-runtime.service';
-import { lavfiCommand, oddWorkDir, stillClipCommand } from './test-clips.testing';
+import { lavfiCommand, oddWorkDir, stillClipCommand } from '@app/testing';
 
 describe(ContinuityScorer.name, () => {
   const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined };

@@ -1,17 +1,12 @@
-import { AppError } from '@app/domain';
+import { AppError, isOutOfMemoryMessage } from '@app/domain';
+import { metrics } from '@app/observability';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Tensor } from 'onnxruntime-node';
-import { buildContinuityModel, CONTINUITY_MODEL_OUTPUT } from './continuity-model.builder';
+import { CONTINUITY_MODEL_OUTPUT, DEFAULT_CONTINUITY_MODEL } from './built-in-models';
 import { type FrameSize } from './frame-tensor.builder';
 import { type FrameTensor, FrameTensorReader } from './frame-tensor';
-import { InferenceErrorCodes } from './inference.constants';
+import { Errors } from '@app/domain';
 import { type OnnxModelSource, OnnxRuntime } from './onnx-runtime.service';
-
-/** The model built by `buildContinuityModel` with its defaults. */
-export const DEFAULT_CONTINUITY_MODEL: OnnxModelSource = {
-  key: 'reelsmith/continuity-ssim-7x7',
-  load: () => buildContinuityModel(),
-};
 
 export interface ContinuityScorerOptions {
   /** Any model with the continuity signature (`frame_a`, `frame_b` -> `score`); default the built one. */
@@ -65,14 +60,26 @@ export class ContinuityScorer {
   /** Two single-frame tensors of the same size. */
   async compare(a: FrameTensor, b: FrameTensor): Promise<number> {
     const session = await this.runtime.session(this.model, this.device);
-    const results = await session.run({
-      frame_a: new Tensor('float32', a.data, a.dims),
-      frame_b: new Tensor('float32', b.data, b.dims),
-    });
+    const results = await session
+      .run({
+        frame_a: new Tensor('float32', a.data, a.dims),
+        frame_b: new Tensor('float32', b.data, b.dims),
+      })
+      .catch((error: unknown) => {
+        // onnxruntime's allocation failures (BFCArena, "Failed to allocate memory") mean the device is
+        // full, not that the model is wrong: retryable, counted like a provider's OOM.
+        const message = error instanceof Error ? error.message : String(error);
+        if (!isOutOfMemoryMessage(message)) throw error;
+        metrics.outOfMemory.inc({ provider: 'onnxruntime', model: this.model.key });
+        throw new AppError(Errors.providerOutOfMemory, `onnxruntime ran out of memory: ${message}`, {
+          cause: error,
+          details: { provider: 'onnxruntime', model: this.model.key },
+        });
+      });
     const score = results[CONTINUITY_MODEL_OUTPUT]?.data[0];
     if (typeof score !== 'number' || !Number.isFinite(score)) {
       throw new AppError(
-        InferenceErrorCodes.failed,
+        Errors.inferenceFailed,
         `continuity model ${this.model.key} gave no finite "${CONTINUITY_MODEL_OUTPUT}" (outputs: ${session.outputNames.join(', ')})`,
       );
     }

@@ -2,7 +2,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FfmpegError, FfmpegRunner } from '@app/media';
 import { FrameTensorReader, type FrameTensor } from './frame-tensor';
-import { lavfiCommand, oddWorkDir } from './test-clips.testing';
+import { lavfiCommand, oddWorkDir } from '@app/testing';
 
 /** Mean of one channel of frame `f`. */
 function channelMean(t: FrameTensor, f: number, channel: number): number {

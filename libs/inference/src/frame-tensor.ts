@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '@app/domain';
 import { type FfmpegCommand, FfmpegRunner } from '@app/media';
 import { Injectable } from '@nestjs/common';
-import { InferenceErrorCodes } from './inference.constants';
+import { Errors } from '@app/domain';
 import {
   buildFirstFrameTensorCommand,
   buildLastFrameTensorCommand,
@@ -92,7 +92,7 @@ export class FrameTensorReader {
       await this.ffmpeg.run(build(out), { signal });
       const tensor = rgb24ToTensor(await readFile(out), size);
       if (tensor.dims[0] === 0) {
-        throw new AppError(InferenceErrorCodes.failed, `ffmpeg decoded no video frame from ${source}`);
+        throw new AppError(Errors.inferenceFailed, `ffmpeg decoded no video frame from ${source}`);
       }
       return tensor;
     } finally {

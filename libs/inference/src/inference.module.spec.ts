@@ -1,24 +1,21 @@
 import { Test } from '@nestjs/testing';
-import { ContinuityScorer } from './continuity-scorer';
 import { FrameTensorReader } from './frame-tensor';
 import { InferenceModule } from './inference.module';
 import { OnnxRuntime } from './onnx-runtime.service';
-import { OutputSafetyFilter } from './output-safety.filter';
-import { redFlagSafetyConfig } from './output-safety.testing';
 
 describe(InferenceModule.name, () => {
-  it('provides the services with defaults when given nothing', async () => {
+  it('provides the runtime and the frame reader with defaults when given nothing', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [InferenceModule.register()] }).compile();
-    for (const service of [OnnxRuntime, FrameTensorReader, ContinuityScorer, OutputSafetyFilter]) {
+    for (const service of [OnnxRuntime, FrameTensorReader]) {
       expect(moduleRef.get(service)).toBeInstanceOf(service);
     }
     await moduleRef.close();
   });
 
-  it('passes each part its options', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [InferenceModule.register({ safety: redFlagSafetyConfig({ blockLabels: ['unknown'] }) })],
+  it('passes the runtime its options', async () => {
+    const moduleRef = Test.createTestingModule({
+      imports: [InferenceModule.register({ runtime: { executionProviders: ['cuda', 'not-a-provider'] } })],
     });
-    await expect(moduleRef.compile()).rejects.toThrow('block labels not among the labels: unknown');
+    await expect(moduleRef.compile()).rejects.toThrow('not-a-provider');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
-import { OnnxGraphBuilder } from './onnx-model.builder';
+import { OnnxGraphBuilder } from '@tools/onnx-models';
 import { type InferenceLogger, type OnnxModelSource, onnxModelFile, OnnxRuntime } from './onnx-runtime.service';
 
 /** y = x + 1 over a vector. */

@@ -2,9 +2,9 @@ import { outputSpecFor, type StoryboardScene } from '@app/domain';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnimaticRenderer } from './animatic-renderer.service';
+import { AnimaticRenderer } from './animatic/animatic-renderer.service';
 import { Composer } from './composer.service';
-import { FfmpegRunner } from './ffmpeg.runner';
+import { FfmpegRunner } from './ffmpeg/ffmpeg.runner';
 
 const silent = { log: () => undefined, error: () => undefined };
 

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Composer } from './composer.service';
-import { type FfmpegCommand } from './ffmpeg-command.types';
-import { type FfmpegRunner, type RunOptions } from './ffmpeg.runner';
-import { type FinalCutRequest } from './final-cut.types';
+import { type FfmpegCommand } from './ffmpeg/ffmpeg-command.types';
+import { type FfmpegRunner, type RunOptions } from './ffmpeg/ffmpeg.runner';
+import { type FinalCutRequest } from './final-cut/final-cut.types';
 
 const LOUDNORM_JSON = [
   '[Parsed_loudnorm_9 @ 0x1] ',
@@ -72,28 +72,47 @@ describe(Composer.name, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('measures the bed audio-only, then encodes with it levelled from that measurement', async () => {
+  it('makes the soundtrack (measured, then levelled from that measurement) and encodes the video with it copied in', async () => {
     const { runner, calls } = fakeRunner();
     const progress: number[] = [];
     const result = await new Composer(runner).finalCut(request(), { onProgress: (f) => progress.push(f) });
 
-    expect(calls).toHaveLength(2);
-    const [pass1, pass2] = calls.map((c) => c.cmd);
+    expect(calls).toHaveLength(3);
+    const [pass1, soundtrack, video] = calls.map((c) => c.cmd);
     expect(pass1.inputs.map((i) => i.path)).toEqual(['/w/music.m4a', '/w/tts.wav']);
-    expect(pass1.outputs.map((o) => o.path)).toEqual([join(dir, 'final-cut.bed.wav'), '-']);
-    expect(pass2.inputs.map((i) => i.path)).toEqual(['/w/a.mp4', '/w/b.mp4', join(dir, 'final-cut.bed.wav')]);
-    expect(pass2.filterComplex).toContain(
+    expect(pass1.outputs.map((o) => o.path)).toEqual([join(dir, 'soundtrack.bed.wav'), '-']);
+    expect(soundtrack.inputs.map((i) => i.path)).toEqual([join(dir, 'soundtrack.bed.wav')]);
+    expect(soundtrack.filterComplex).toContain(
       'loudnorm=I=-14:TP=-1.5:LRA=11:measured_I=-20:measured_TP=-6:measured_LRA=3:measured_thresh=-30:offset=0.1:linear=true',
     );
-    expect(pass2.filterComplex).toContain(`ass=filename=${join(dir, 'final-cut-0.ass')}`);
-    expect(pass2.outputs[0].options).toContain('job_id=j');
+    expect(soundtrack.outputs.map((o) => o.path)).toEqual([join(dir, 'final-cut.soundtrack.m4a')]);
+    expect(video.inputs.map((i) => i.path)).toEqual(['/w/a.mp4', '/w/b.mp4', join(dir, 'final-cut.soundtrack.m4a')]);
+    expect(video.filterComplex).not.toContain('loudnorm');
+    expect(video.outputs[0].options).toEqual(expect.arrayContaining(['-map', '2:a:0', '-c:a', 'copy']));
+    expect(video.filterComplex).toContain(`ass=filename=${join(dir, 'final-cut-0.ass')}`);
+    expect(video.outputs[0].options).toContain('job_id=j');
     expect(result.loudness).toEqual({ measuredLufs: -20, measuredTruePeakDb: -6 });
-    expect(progress).toEqual([0.1, 1]);
+    expect(progress).toEqual([0.05, 0.1, 1]);
 
     // The narration text reaches ffmpeg only as a file; the graph names the file.
     expect(await readFile(join(dir, 'narration_0.txt'), 'utf8')).toBe("It's: [here]; %{pts}");
     expect(pass1.filterComplex).toContain(`flite=textfile=${join(dir, 'narration_0.txt')}:voice=slt`);
     expect(JSON.stringify(calls)).not.toContain('%{pts}');
+  });
+
+  it('encodes video only when the soundtrack step already made the soundtrack, and reports its loudness', async () => {
+    const { runner, calls } = fakeRunner();
+    const made = { path: '/w/soundtrack.m4a', loudness: { measuredLufs: -19, measuredTruePeakDb: -2 } };
+    const progress: number[] = [];
+    const result = await new Composer(runner).finalCut(request({ audio: { ...request().audio, made } }), {
+      onProgress: (f) => progress.push(f),
+    });
+    expect(calls).toHaveLength(1);
+    const [video] = calls.map((c) => c.cmd);
+    expect(video.inputs.map((i) => i.path)).toEqual(['/w/a.mp4', '/w/b.mp4', '/w/soundtrack.m4a']);
+    expect(video.outputs[0].options).toEqual(expect.arrayContaining(['-c:a', 'copy']));
+    expect(result.loudness).toEqual(made.loudness);
+    expect(progress).toEqual([1]);
   });
 
   it('copies the clips’ video when nothing is drawn, and encodes a silent track when nothing is heard', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildEncodeAudioCommand } from './audio.builder';
+import { buildEncodeAudioCommand } from './clip/audio.builder';
 import {
   buildColourMatchCommand,
   buildColourSampleCommand,
@@ -12,39 +12,53 @@ import {
   type ColourSampleSource,
   DEFAULT_COLOUR_MATCH_LIMITS,
   planColourCorrection,
-} from './colour-match.builder';
-import { colourDistance, type ColourStats, yuv444pStats } from './colour-match.stats';
+} from './colour/colour-match.builder';
+import { colourDistance, type ColourStats, yuv444pStats } from './colour/colour-match.stats';
 import {
   audioMixGraph,
   bedLevelFilter,
   buildLoudnessPass1Command,
+  buildSoundtrackCommand,
   FLITE_VOICE,
-  type LoudnormMeasurement,
   parseLoudnormJson,
   type VoiceLine,
-} from './final-cut-audio.builder';
+} from './final-cut/final-cut-audio.builder';
 import {
   buildConcatList,
   buildFinalCutCommand,
   buildStreamCopyCommand,
   canStreamCopy,
-  type FinalCutAudio,
-} from './final-cut.builder';
-import { buildFinalCutAss, logoHeightPx } from './final-cut-subtitles.builder';
-import { type FinalCutTimeline, planFinalCutTimeline } from './final-cut-timeline.builder';
-import { type FinalCutRequest, type FinalCutResult } from './final-cut.types';
-import { type RenderProgressOptions } from './ffmpeg-command.types';
-import { FfmpegRunner } from './ffmpeg.runner';
-import { buildLastFrameCommand, buildPosterCommand } from './frame.builder';
-import { buildMeasureLoudnessCommand, type LoudnessMeasurement, parseEbur128Summary } from './loudness.builder';
-import { DEFAULT_FONTS_DIR } from './media.constants';
-import { buildPreviewCommand, type PreviewOptions } from './preview.builder';
-import { writeTextFile } from './text-file.util';
-import { normaliseText } from './text-layout.util';
-import { buildWebVtt } from './webvtt.builder';
+} from './final-cut/final-cut.builder';
+import { buildFinalCutAss, logoHeightPx, watermarkTextSpans } from './final-cut/final-cut-subtitles.builder';
+import { type FinalCutTimeline, planFinalCutTimeline } from './final-cut/final-cut-timeline.builder';
+import {
+  type FinalCutRequest,
+  type FinalCutResult,
+  type MadeSoundtrack,
+  type SoundtrackLoudness,
+  type SoundtrackMix,
+  type SoundtrackRequest,
+  type SoundtrackResult,
+} from './final-cut/final-cut.types';
+import { statementStemOutputs } from './compliance/statement-measure.builder';
+import { STATEMENT_VOICE_TEMPO } from '@app/domain';
+import { type RenderProgressOptions } from './ffmpeg/ffmpeg-command.types';
+import { FfmpegRunner } from './ffmpeg/ffmpeg.runner';
+import { buildLastFrameCommand, buildPosterCommand } from './clip/frame.builder';
+import {
+  buildMeasureLoudnessCommand,
+  type LoudnessMeasurement,
+  parseEbur128Summary,
+} from './final-cut/loudness.builder';
+import { DEFAULT_FONTS_DIR } from './final-cut/fonts';
+import { buildPreviewCommand, type PreviewOptions } from './final-cut/preview.builder';
+import { writeTextFile } from './ffmpeg/text-file.util';
+import { normaliseText } from './final-cut/text-layout.util';
+import { buildWebVtt } from './final-cut/webvtt.builder';
 
-/** Share of the progress bar the audio-only loudness pass stands for; the encode has the rest. */
-const PASS1_SHARE = 0.1;
+/** Share of the progress bar an inline soundtrack stands for; the video encode has the rest. */
+const SOUNDTRACK_SHARE = 0.1;
+const SILENT: SoundtrackLoudness = { measuredLufs: -Infinity, measuredTruePeakDb: -Infinity };
 
 /** Final assembly and the small jobs around it: poster, seed frames, music encoding. */
 @Injectable()
@@ -52,10 +66,11 @@ export class Composer {
   constructor(private readonly runner: FfmpegRunner) {}
 
   /**
-   * The finished ad in every requested format. Pass 1 (audio only) renders the sound bed to a WAV
-   * and measures it; pass 2 is one ffmpeg process that joins the clips once, reframes, burns each
-   * format's type and encodes them all with the levelled audio. With nothing to draw, one format
-   * and no blends, the clips' video is copied instead of re-encoded.
+   * The finished ad in every requested format: one ffmpeg process that joins the clips once,
+   * reframes, burns each format's type and encodes the video of them all, with the soundtrack's
+   * AAC copied in. The soundtrack step makes that soundtrack beside the scenes; a request that
+   * brings only its ingredients has it made here first. With nothing to draw, one format and no
+   * blends, the clips' video is copied instead of re-encoded.
    */
   async finalCut(req: FinalCutRequest, opts: RenderProgressOptions = {}): Promise<FinalCutResult> {
     const [first] = req.outputs;
@@ -70,21 +85,27 @@ export class Composer {
     const progress = (from: number, share: number) =>
       opts.onProgress && ((f: number) => opts.onProgress?.(from + f * share));
 
-    const { audio, measured } = await this.levelBed(req, {
-      signal: opts.signal,
-      onProgress: progress(0, PASS1_SHARE),
-    });
+    const made = req.audio.made ?? null;
+    const soundtrack =
+      made ??
+      (await this.inlineSoundtrack(req.audio, req, timeline, {
+        signal: opts.signal,
+        onProgress: progress(0, SOUNDTRACK_SHARE),
+      }));
+    const audio = soundtrack ? { soundtrackPath: soundtrack.path } : null;
+    const videoShare = made ? 0 : SOUNDTRACK_SHARE;
 
     const pass2 = {
       signal: opts.signal,
       durationSec: req.totalSec,
-      onProgress: progress(PASS1_SHARE, 1 - PASS1_SHARE),
+      onProgress: progress(videoShare, 1 - videoShare),
     };
     const watermarkText = req.watermark?.text?.trim() ?? '';
     const overlays =
       timeline.scenes.length > 0 ||
       timeline.endCard !== null ||
       timeline.compliance !== null ||
+      Boolean(timeline.statement) ||
       Boolean(watermarkText || req.watermark?.logoPath);
     if (canStreamCopy({ clips: req.clips, master: req.master, outputs: req.outputs, overlays })) {
       const list = buildConcatList(req.clips.map((c) => c.path));
@@ -131,25 +152,55 @@ export class Composer {
     const plan = timeline.compliance?.plans[0];
     return {
       compliance: plan ? { mode: plan.mode, startSec: plan.startSec, endSec: plan.endSec, words: plan.words } : null,
+      ...(timeline.statement
+        ? {
+            statement: {
+              plan: timeline.statement,
+              stems: soundtrack?.stems ?? null,
+              watermarkTextSpans: watermarkText ? watermarkTextSpans(req.totalSec, timeline.statement) : [],
+            },
+          }
+        : {}),
       captions: buildWebVtt(timeline.captions),
-      loudness: {
-        measuredLufs: measured?.integratedLufs ?? -Infinity,
-        measuredTruePeakDb: measured?.truePeakDb ?? -Infinity,
-      },
+      loudness: soundtrack?.loudness ?? SILENT,
     };
   }
 
-  /**
-   * Pass 1: the narration lines as voice sources (flite reads each from a text file; a line with
-   * its own audio uses that), the bed rendered and measured. Null audio when there is nothing to hear.
-   */
-  private async levelBed(
+  /** The soundtrack of a request that brought only its ingredients; null when there is nothing to hear. */
+  private async inlineSoundtrack(
+    mix: SoundtrackMix,
     req: FinalCutRequest,
+    timeline: FinalCutTimeline,
     opts: RenderProgressOptions,
-  ): Promise<{ audio: FinalCutAudio; measured: LoudnormMeasurement | null }> {
+  ): Promise<MadeSoundtrack | null> {
+    if (!mix.musicPath && !mix.narration.some((l) => l.audioPath || l.text.trim())) return null;
+    const outPath = join(req.workDir, 'final-cut.soundtrack.m4a');
+    // Major statement (issue 17): the window the music is held down under comes from the timeline.
+    const statement =
+      mix.statement ??
+      (timeline.statement ? { startSec: timeline.statement.startSec, endSec: timeline.statement.endSec } : null);
+    const { stems, ...loudness } = await this.soundtrack(
+      { ...mix, statement, totalSec: req.totalSec, workDir: req.workDir, outPath },
+      opts,
+    );
+    return { path: outPath, loudness, stems };
+  }
+
+  /**
+   * The ad's soundtrack, made once and off the video's critical path. Pass 1 (audio only): the
+   * narration lines as voice sources (flite reads each from a text file; a line with its own audio
+   * uses that), music ducked under them, the bed rendered to a float WAV and measured by loudnorm.
+   * Pass 2: the bed levelled from that measurement, cut to the ad's length and encoded to AAC at
+   * `outPath`. With nothing to hear, a silent track of the same length and format. With a major
+   * statement (issue 17), its lines are said a little slower, the music is held down under its
+   * window, and pass 1 also writes the stems it is measured on (returned as `stems`).
+   */
+  async soundtrack(req: SoundtrackRequest, opts: RenderProgressOptions = {}): Promise<SoundtrackResult> {
     const voices: VoiceLine[] = [];
-    for (const [i, line] of req.audio.narration.entries()) {
-      const span = { startSec: line.startSec, endSec: line.endSec };
+    for (const [i, line] of req.narration.entries()) {
+      // Major statement (issue 17): its lines are said a little slower than the rest.
+      const tempo = line.role === 'statement' ? STATEMENT_VOICE_TEMPO : undefined;
+      const span = { startSec: line.startSec, endSec: line.endSec, ...(tempo ? { tempo } : {}) };
       if (line.audioPath) {
         voices.push({ source: { kind: 'file', path: line.audioPath }, ...span });
       } else if (line.text.trim()) {
@@ -157,25 +208,59 @@ export class Composer {
         voices.push({ source: { kind: 'flite', textFilePath, voice: FLITE_VOICE }, ...span });
       }
     }
-    const mix = audioMixGraph({ totalSec: req.totalSec, musicPath: req.audio.musicPath, voices });
-    if (!mix.label) return { audio: null, measured: null };
+    // Major statement (issue 17): the music is held down under it, and pass 1 also writes the stems it is measured on.
+    const statement = req.statement ?? null;
+    const mix = audioMixGraph({
+      totalSec: req.totalSec,
+      musicPath: req.musicPath,
+      voices,
+      duckWindows: statement ? [{ startSec: statement.startSec, endSec: statement.endSec }] : [],
+      stems: statement !== null,
+    });
+    const pass = (from: number) => opts.onProgress && ((f: number) => opts.onProgress?.(from + f / 2));
+    if (!mix.label) {
+      await this.runner.run(
+        buildSoundtrackCommand({ wavPath: null, levelFilter: '', totalSec: req.totalSec, outPath: req.outPath }),
+        { signal: opts.signal, durationSec: req.totalSec, onProgress: opts.onProgress },
+      );
+      return { ...SILENT, stems: null };
+    }
 
-    const wavPath = join(req.workDir, 'final-cut.bed.wav');
+    const wavPath = join(req.workDir, 'soundtrack.bed.wav');
     const lines: string[] = [];
-    await this.runner.run(buildLoudnessPass1Command(mix, req.audio.loudness, wavPath), {
-      ...opts,
+    const pass1 = buildLoudnessPass1Command(mix, req.loudness, wavPath);
+    const stems = mix.stems?.voice ? statementStemOutputs(mix.stems, req.workDir) : null;
+    if (stems) pass1.outputs.push(...stems.outputs);
+    await this.runner.run(pass1, {
+      signal: opts.signal,
       durationSec: req.totalSec,
+      onProgress: pass(0),
       onStderr: (line) => lines.push(line),
     });
     const measured = parseLoudnormJson(lines);
-    return { audio: { wavPath, levelFilter: bedLevelFilter(req.audio.loudness, measured) }, measured };
+    const levelFilter = bedLevelFilter(req.loudness, measured);
+    await this.runner.run(
+      buildSoundtrackCommand({ wavPath, levelFilter, totalSec: req.totalSec, outPath: req.outPath }),
+      {
+        signal: opts.signal,
+        durationSec: req.totalSec,
+        onProgress: pass(0.5),
+      },
+    );
+    return {
+      measuredLufs: measured.integratedLufs,
+      measuredTruePeakDb: measured.truePeakDb,
+      stems: stems?.paths ?? null,
+    };
   }
 
   /** Output `k`'s ASS file content, or null when it shows no text. */
   private typeFor(req: FinalCutRequest, timeline: FinalCutTimeline, k: number, watermarkText: string): string | null {
     const out = req.outputs[k];
     const compliance = timeline.compliance?.plans[k] ?? null;
-    if (!timeline.scenes.length && !timeline.endCard && !compliance && !watermarkText) return null;
+    if (!timeline.scenes.length && !timeline.endCard && !compliance && !timeline.statement && !watermarkText) {
+      return null;
+    }
     const mark = req.watermark;
     return buildFinalCutAss({
       spec: out.spec,

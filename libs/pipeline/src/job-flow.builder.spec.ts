@@ -1,6 +1,6 @@
 import { type FlowJob } from 'bullmq';
 import { planSchedule, type Storyboard, type TransitionIn } from '@app/domain';
-import { anchoredScenes, buildJobFlow as buildFlow } from './job-flow.builder';
+import { anchoredScenes, buildJobFlow as buildFlow, buildRevisionFlow } from './job-flow.builder';
 
 const ref = { tenantId: 't', jobId: 'J1' };
 const board = (transitions: TransitionIn[], music = true): Pick<Storyboard, 'scenes' | 'music'> => ({
@@ -27,7 +27,7 @@ const buildJobFlow = (r: typeof ref, b: Board) => buildFlow(r, b, chained(b));
 const ids = (node: FlowJob): unknown => ({ id: node.opts?.jobId, children: (node.children ?? []).map(ids) });
 
 describe(buildFlow.name, () => {
-  it('makes compose the root with music and one child per chain tail', () => {
+  it('makes compose the root with the soundtrack (over the music) and one child per chain tail', () => {
     const flow = buildJobFlow(ref, board(['cut', 'continuous', 'continuous', 'cut', 'crossfade']));
     expect(ids(flow)).toEqual({
       id: 'J1.compose',
@@ -35,14 +35,15 @@ describe(buildFlow.name, () => {
         { id: 'J1.scene-2', children: [{ id: 'J1.scene-1', children: [{ id: 'J1.scene-0', children: [] }] }] },
         { id: 'J1.scene-3', children: [] },
         { id: 'J1.scene-4', children: [] },
-        { id: 'J1.music', children: [] },
+        { id: 'J1.soundtrack', children: [{ id: 'J1.music', children: [] }] },
       ],
     });
   });
 
-  it('leaves music out when the storyboard disables it', () => {
+  it('leaves music out when the storyboard disables it, and still makes the soundtrack', () => {
     const flow = buildJobFlow(ref, board(['cut', 'cut'], false));
-    expect(flow.children?.map((c) => c.name)).toEqual(['scene', 'scene']);
+    expect(flow.children?.map((c) => c.name)).toEqual(['scene', 'scene', 'soundtrack']);
+    expect(flow.children?.[2].children).toBeUndefined();
   });
 
   it('gives every node attempts, backoff and a failure option so no parent waits forever', () => {
@@ -72,6 +73,7 @@ describe(buildFlow.name, () => {
       'scene.video_default',
       'scene.video_default',
       'scene.video_long',
+      'soundtrack',
       'music',
     ]);
   });
@@ -84,7 +86,7 @@ describe(buildFlow.name, () => {
       children: [
         { id: 'J1.scene-3', children: [] },
         { id: 'J1.keyframes', children: [] },
-        { id: 'J1.music', children: [] },
+        { id: 'J1.soundtrack', children: [{ id: 'J1.music', children: [] }] },
       ],
     });
     expect(anchoredScenes(schedule)).toEqual([0, 1, 2]);
@@ -94,5 +96,31 @@ describe(buildFlow.name, () => {
     const flow = buildJobFlow(ref, board(['cut']));
     expect(flow.data).toEqual(ref);
     expect(flow.children?.[0].data).toEqual({ ...ref, sceneIndex: 0 });
+  });
+});
+
+describe(buildRevisionFlow.name, () => {
+  const r1 = { ...ref, revision: 1 };
+  const b = board(['cut', 'continuous', 'cut']);
+
+  it('recomposes from the stored clips with no scene step when no scene is made again', () => {
+    expect(ids(buildRevisionFlow(r1, b, chained(b), { scenes: false, music: false, soundtrack: false }))).toEqual({
+      id: 'J1.r1.compose',
+      children: [],
+    });
+    expect(ids(buildRevisionFlow(r1, b, chained(b), { scenes: false, music: false, soundtrack: true }))).toEqual({
+      id: 'J1.r1.compose',
+      children: [{ id: 'J1.r1.soundtrack', children: [] }],
+    });
+    expect(ids(buildRevisionFlow(r1, b, chained(b), { scenes: false, music: true, soundtrack: true }))).toEqual({
+      id: 'J1.r1.compose',
+      children: [{ id: 'J1.r1.soundtrack', children: [{ id: 'J1.r1.music', children: [] }] }],
+    });
+  });
+
+  it("is the whole job's flow under the revision's ids when a scene is made again", () => {
+    const remade = buildRevisionFlow(r1, b, chained(b), { scenes: true, music: false, soundtrack: false });
+    expect(remade).toEqual(buildFlow(r1, b, chained(b)));
+    expect(buildRevisionFlow(r1, b, chained(b), undefined)).toEqual(remade);
   });
 });

@@ -1,6 +1,6 @@
 import { type FlowJob, type FlowProducer, type JobsOptions } from 'bullmq';
-import { type JobSchedule, type Storyboard } from '@app/domain';
-import { bullJobId, JobName, type JobRef, KEYFRAMES_QUEUE, QueueName, sceneQueueName } from './job-catalog';
+import { type JobSchedule, type RevisionRemake, type Storyboard } from '@app/domain';
+import { bullJobId, flowIdOf, JobName, type JobRef, QueueName, sceneQueueName } from './job-catalog';
 
 /**
  * Per-node options. Flows ignore queue defaults, and a child without a failure option leaves its
@@ -12,7 +12,14 @@ export const STEP_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.Keyframes]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
   [JobName.Scene]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
   [JobName.Music]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
+  [JobName.Soundtrack]: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, failParentOnFailure: true },
   [JobName.Compose]: { attempts: 2, backoff: { type: 'exponential', delay: 3_000 } },
+  [JobName.Asset]: {
+    attempts: 2,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
 };
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
@@ -23,7 +30,7 @@ export function sceneNode(ref: JobRef, schedule: JobSchedule, index: number, chi
     name: JobName.Scene,
     queueName: sceneQueueName(schedule.scenes[index].profile),
     data: { ...ref, sceneIndex: index },
-    opts: { ...STEP_OPTIONS[JobName.Scene], ...KEEP, jobId: bullJobId.scene(ref.jobId, index) },
+    opts: { ...STEP_OPTIONS[JobName.Scene], ...KEEP, jobId: bullJobId.scene(flowIdOf(ref), index) },
     children,
   };
 }
@@ -35,7 +42,9 @@ export function anchoredScenes(schedule: JobSchedule): number[] {
 
 /**
  * The rest of a job after planning, as one BullMQ flow with compose as the root. Its children:
- * - music, beside everything else;
+ * - the soundtrack (music and voiceover mixed, ducked and levelled), beside everything else; when
+ *   the ad has music, the music step is its child, so the soundtrack is made as soon as the music
+ *   exists, while the scenes are still generating, and compose only encodes video;
  * - per chained chain, its last scene; a chained scene is the parent of the scene it continues,
  *   so it starts only once that scene's last frame exists (cuts never wait);
  * - when any chain is anchored, the keyframes step: it makes every boundary keyframe at once and
@@ -60,26 +69,60 @@ export function buildJobFlow(
   if (anchored.size) {
     children.push({
       name: JobName.Keyframes,
-      queueName: KEYFRAMES_QUEUE,
+      queueName: QueueName.Keyframes,
       data: { ...ref },
-      opts: { ...STEP_OPTIONS[JobName.Keyframes], ...KEEP, jobId: bullJobId.keyframes(ref.jobId) },
+      opts: { ...STEP_OPTIONS[JobName.Keyframes], ...KEEP, jobId: bullJobId.keyframes(flowIdOf(ref)) },
     });
   }
-  if (storyboard.music.enabled) {
-    children.push({
-      name: JobName.Music,
-      queueName: QueueName.Music,
-      data: { ...ref },
-      opts: { ...STEP_OPTIONS[JobName.Music], ...KEEP, jobId: bullJobId.music(ref.jobId) },
-    });
-  }
+  children.push(soundtrackNode(ref, storyboard.music.enabled));
+  return composeNode(ref, children);
+}
+
+/** The soundtrack's node, with the music step under it when the ad has music. */
+function soundtrackNode(ref: JobRef, withMusic: boolean): FlowJob {
+  return {
+    name: JobName.Soundtrack,
+    queueName: QueueName.Soundtrack,
+    data: { ...ref },
+    opts: { ...STEP_OPTIONS[JobName.Soundtrack], ...KEEP, jobId: bullJobId.soundtrack(flowIdOf(ref)) },
+    children: withMusic
+      ? [
+          {
+            name: JobName.Music,
+            queueName: QueueName.Music,
+            data: { ...ref },
+            opts: { ...STEP_OPTIONS[JobName.Music], ...KEEP, jobId: bullJobId.music(flowIdOf(ref)) },
+          },
+        ]
+      : undefined,
+  };
+}
+
+/** Compose, the root of a job's flow. */
+function composeNode(ref: JobRef, children: FlowJob[]): FlowJob {
   return {
     name: JobName.Compose,
     queueName: QueueName.Compose,
     data: { ...ref },
-    opts: { ...STEP_OPTIONS[JobName.Compose], ...KEEP, jobId: bullJobId.compose(ref.jobId) },
-    children,
+    opts: { ...STEP_OPTIONS[JobName.Compose], ...KEEP, jobId: bullJobId.compose(flowIdOf(ref)) },
+    children: children.length ? children : undefined,
   };
+}
+
+/**
+ * A revision's flow. One that makes scenes again is the whole job's flow under its own ids (every
+ * unchanged part finds its stored output). One that makes no scene again has no plan, keyframes or
+ * scene step at all: compose recomposes from the stored clips, after the soundtrack (and the music
+ * under it) only when the audio changed.
+ */
+export function buildRevisionFlow(
+  ref: JobRef,
+  storyboard: Pick<Storyboard, 'scenes' | 'music'>,
+  schedule: JobSchedule,
+  remake: RevisionRemake | undefined,
+): FlowJob {
+  if (!remake || remake.scenes) return buildJobFlow(ref, storyboard, schedule);
+  return composeNode(ref, remake.soundtrack || remake.music ? [soundtrackNode(ref, remake.music)] : []);
 }
 
 /**
@@ -93,7 +136,7 @@ export async function addAnchoredScenes(
   ref: JobRef,
   schedule: JobSchedule,
 ): Promise<number[]> {
-  const parent = { id: bullJobId.compose(ref.jobId), queue: `${queuePrefix}:${QueueName.Compose}` };
+  const parent = { id: bullJobId.compose(flowIdOf(ref)), queue: `${queuePrefix}:${QueueName.Compose}` };
   const indexes = anchoredScenes(schedule);
   await flows.addBulk(
     indexes.map((index) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FlowProducer, type Job, Queue, Worker } from 'bullmq';
 import { type JobSchedule, planSchedule, type Storyboard, type TransitionIn } from '@app/domain';
 import { deleteRedisPrefix, TEST_REDIS_URL } from '@app/testing';
-import { bullJobId, KEYFRAMES_QUEUE, QueueName, sceneQueueName } from './job-catalog';
+import { bullJobId, QueueName, sceneQueueName } from './job-catalog';
 import { addAnchoredScenes, buildJobFlow as buildFlow } from './job-flow.builder';
 import { redisOptionsFromUrl } from './redis-connection';
 
@@ -49,7 +49,7 @@ describe('job flow on Redis', () => {
     return worker;
   };
 
-  it('runs a chain in order, chains and music side by side, and compose last', async () => {
+  it('runs a chain in order, chains beside music and then the soundtrack, and compose last', async () => {
     const spans = new Map<string, { start: number; end: number }>();
     const timed = async (job: Job) => {
       const start = Date.now();
@@ -64,6 +64,7 @@ describe('job flow on Redis', () => {
     });
     run(SCENES, timed);
     run(QueueName.Music, timed);
+    run(QueueName.Soundtrack, timed);
     const flows = new FlowProducer({ connection, prefix });
     closers.push(flows);
     await flows.add(buildJobFlow({ tenantId: 't', jobId: 'J' }, board(['cut', 'continuous', 'cut'])));
@@ -73,11 +74,14 @@ describe('job flow on Redis', () => {
     const s1 = spans.get(bullJobId.scene('J', 1))!;
     const s2 = spans.get(bullJobId.scene('J', 2))!;
     const music = spans.get(bullJobId.music('J'))!;
+    const soundtrack = spans.get(bullJobId.soundtrack('J'))!;
     const compose = spans.get(bullJobId.compose('J'))!;
     expect(s1.start).toBeGreaterThanOrEqual(s0.end); // continuous waits for its seed
     expect(s2.start).toBeLessThan(s1.end); // a cut never waits
     expect(music.start).toBeLessThan(s0.end); // music alongside the scenes
-    expect(compose.start).toBeGreaterThanOrEqual(Math.max(s1.end, s2.end, music.end));
+    expect(soundtrack.start).toBeGreaterThanOrEqual(music.end); // the soundtrack mixes the music
+    expect(soundtrack.start).toBeLessThan(s1.end); // ...while the chain is still generating
+    expect(compose.start).toBeGreaterThanOrEqual(Math.max(s1.end, s2.end, soundtrack.end));
   });
 
   it('fails the whole flow when a scene fails for good, leaving no parent waiting', async () => {
@@ -89,6 +93,7 @@ describe('job flow on Redis', () => {
       }
     });
     run(QueueName.Music, async () => undefined);
+    run(QueueName.Soundtrack, async () => undefined);
     const composeRan = jest.fn();
     run(QueueName.Compose, async () => composeRan());
     const flows = new FlowProducer({ connection, prefix });
@@ -129,7 +134,7 @@ describe('job flow on Redis', () => {
         resolve();
       });
     });
-    run(KEYFRAMES_QUEUE, async (job) => {
+    run(QueueName.Keyframes, async (job) => {
       await timed(job);
       // a retried keyframes step adds nothing twice
       await addAnchoredScenes(flows, prefix, job.data, schedule);
@@ -137,6 +142,7 @@ describe('job flow on Redis', () => {
     });
     run(sceneQueueName('video_kling'), timed, 8);
     run(QueueName.Music, timed);
+    run(QueueName.Soundtrack, timed);
     await flows.add(buildFlow({ tenantId: 't', jobId: 'A' }, b, schedule));
     await composeDone;
 

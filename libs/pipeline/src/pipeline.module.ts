@@ -1,8 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, redisUrlOf } from '@app/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { QueueName } from './job-catalog';
-import { redisOptionsFromUrl } from './redis-connection';
+import { bullConnectionOf, failFastRedisOptions } from './redis-connection';
 
 export const JOB_FLOW_PRODUCER = 'job-flow';
 
@@ -11,8 +11,12 @@ export const JOB_FLOW_PRODUCER = 'job-flow';
   imports: [
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
+      // Producers only (workers make their own connections): in the API an add to a stalled Redis fails fast.
       useFactory: (config: AppConfig) => ({
-        connection: redisOptionsFromUrl(redisUrlOf(config)),
+        connection: bullConnectionOf(
+          config,
+          config.dependencies.failFast ? failFastRedisOptions(config.dependencies.timeoutMs) : {},
+        ),
         prefix: config.queuePrefix,
       }),
     }),

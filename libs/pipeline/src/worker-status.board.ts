@@ -1,6 +1,6 @@
-import type Redis from 'ioredis';
+import { type RedisClient } from './redis-connection';
 
-/** One generation slot as its worker last reported it (see the worker's GpuSlotPool). */
+/** One generation slot as its worker last reported it (see the worker's SlotPool). */
 export interface SlotStatus {
   /** `gpu0`…, or `host0`… for slots without a device */
   id: string;
@@ -41,14 +41,20 @@ export interface WorkerStatus {
 
 /**
  * Workers publish their status under `${prefix}:workers:<id>` with a short TTL, refreshed while
- * they live, so a dead worker drops out of health on its own. The API lists them.
+ * they live, and enter themselves in the `${prefix}:workers` index scored by that expiry, so a dead
+ * worker drops out of health on its own. The API lists them from the index (no SCAN: on a Redis
+ * Cluster a SCAN sees one node; a hash-tagged prefix keeps index and statuses in one slot).
  */
 export class WorkerStatusBoard {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSec = 30,
   ) {}
+
+  private get index() {
+    return `${this.prefix}:workers`;
+  }
 
   private key(id: string) {
     return `${this.prefix}:workers:${id}`;
@@ -56,22 +62,19 @@ export class WorkerStatusBoard {
 
   async publish(status: WorkerStatus): Promise<void> {
     await this.redis.set(this.key(status.id), JSON.stringify(status), 'EX', this.ttlSec);
+    await this.redis.zadd(this.index, Date.now() + this.ttlSec * 1000, status.id);
   }
 
   async remove(id: string): Promise<void> {
+    await this.redis.zrem(this.index, id);
     await this.redis.del(this.key(id));
   }
 
   async list(): Promise<WorkerStatus[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.key('*'), 'COUNT', 200);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    if (!keys.length) return [];
-    const values = await this.redis.mget(...keys.sort());
+    await this.redis.zremrangebyscore(this.index, '-inf', Date.now());
+    const ids = await this.redis.zrange(this.index, 0, -1);
+    if (!ids.length) return [];
+    const values = await Promise.all(ids.sort().map((id) => this.redis.get(this.key(id))));
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerStatus);
   }
 }

@@ -1,9 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@app/config';
-import { OpenAiPlanner } from './openai.planner';
+import { OpenAiPlanner } from './llm/openai.planner';
 import { PlannerModule } from './planner.module';
 import { STORYBOARD_PLANNER, type StoryboardPlanner } from './storyboard-planner.port';
-import { TemplatePlanner } from './template.planner';
+import { TemplatePlanner } from './embedded/template.planner';
 
 const plannerFor = async (env: NodeJS.ProcessEnv) => {
   const moduleRef = await Test.createTestingModule({

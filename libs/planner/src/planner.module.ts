@@ -1,11 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { LlmJsonClient } from './llm/llm-json.client';
-import { LlmPromptToolkit } from './llm-prompt.toolkit';
-import { PROMPT_TOOLKIT, TemplatePromptToolkit } from './prompts';
-import { OpenAiPlanner } from './openai.planner';
+import { LlmPromptToolkit } from './llm/llm-prompt.toolkit';
+import { TemplatePromptToolkit } from './embedded/prompts';
+import { PROMPT_TOOLKIT } from './prompt-toolkit.port';
+import { OpenAiPlanner } from './llm/openai.planner';
 import { STORYBOARD_PLANNER } from './storyboard-planner.port';
-import { TemplatePlanner } from './template.planner';
+import { TemplatePlanner } from './embedded/template.planner';
 
 /** The LLM client when OPENAI_API_KEY or OPENAI_BASE_URL is set, else null (embedded defaults). */
 export const LLM_CLIENT = Symbol('LLM_CLIENT');

@@ -1,14 +1,7 @@
-import { type Brief, type Storyboard } from '@app/domain';
+import { type Brief, type PlanningRecord, type Storyboard } from '@app/domain';
 
-/** How a storyboard was planned: recorded on the job (model, tokens, latency). */
-export interface PlanReport {
-  planner: string;
-  model: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  latencyMs: number;
-  calls: number;
-  repaired: boolean;
+/** How a storyboard was planned (the job records it as its `planning`), and the answer format an LLM used. */
+export interface PlanReport extends PlanningRecord {
   responseFormat?: 'json_schema' | 'json_object';
 }
 
@@ -22,6 +15,8 @@ export interface StoryboardPlanner {
   readonly name: string;
   /** the model behind it, when there is one (health shows it) */
   readonly model?: string | null;
+  /** true when planning calls a paid service (an LLM): the plan step checks the spend caps first */
+  readonly paid: boolean;
   plan(brief: Brief, opts?: PlanOptions): Promise<Storyboard>;
 }
 

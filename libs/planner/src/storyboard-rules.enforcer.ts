@@ -2,6 +2,10 @@ import {
   type Brief,
   complianceText,
   isBlended,
+  majorStatementSec,
+  STATEMENT_BEAT,
+  STATEMENT_BODY_MIN_SEC,
+  withMajorStatement,
   MAX_NARRATION_WORDS_PER_SEC,
   maxTransitionSec,
   MIN_TRANSITION_SEC,
@@ -23,12 +27,26 @@ export function sceneCountBounds(durationSec: number): { min: number; max: numbe
   };
 }
 
+/** Seconds the story has: the brief's length less the major statement's held scenes, when it fits. */
+export function storySec(brief: Brief): number {
+  const statementSec = majorStatementSec(brief);
+  return brief.durationSec - statementSec >= STATEMENT_BODY_MIN_SEC
+    ? brief.durationSec - statementSec
+    : brief.durationSec;
+}
+
 /** Problems worth sending back to a model for repair (the rest is enforced without asking). */
 export function repairableProblems(storyboard: Storyboard, brief: Brief): Problem[] {
-  const { min, max } = sceneCountBounds(brief.durationSec);
-  const n = storyboard.scenes.length;
+  const total = storySec(brief);
+  const { min, max } = sceneCountBounds(total);
+  const n = storyboard.scenes.filter((s) => s.beat !== STATEMENT_BEAT).length;
   return n < min || n > max
-    ? [{ field: 'scenes', reason: `a ${brief.durationSec}s ad needs ${min}-${max} scenes, not ${n}` }]
+    ? [
+        {
+          field: 'scenes',
+          reason: `a ${total}s story (before the major statement) needs ${min}-${max} scenes, not ${n}`,
+        },
+      ]
     : [];
 }
 
@@ -44,9 +62,12 @@ const clean = (text: string) => text.replace(CONTROL, '');
  * The result passes `checkStoryboardAgainstBrief` by construction.
  */
 export function enforceBriefRules(candidate: Storyboard, brief: Brief): Storyboard {
-  const total = brief.durationSec;
+  // The major statement's held scenes are laid out here, never taken from the model; the story gets the rest.
+  const total = storySec(brief);
+  const reserve = brief.durationSec - total;
   const { min, max } = sceneCountBounds(total);
-  let scenes: StoryboardScene[] = candidate.scenes.map((s) => ({
+  const told = candidate.scenes.filter((s) => s.beat !== STATEMENT_BEAT);
+  let scenes: StoryboardScene[] = (told.length ? told : candidate.scenes).map((s) => ({
     ...s,
     beat: clean(s.beat) || 'scene',
     visualPrompt: clean(s.visualPrompt) || 'product shot',
@@ -92,10 +113,10 @@ export function enforceBriefRules(candidate: Storyboard, brief: Brief): Storyboa
   });
   const last = scenes[scenes.length - 1];
   const compliance = complianceText(brief);
-  return {
+  const enforced: Storyboard = {
     title: clean(candidate.title) || brief.product?.name || 'Ad',
     aspectRatio: brief.aspectRatio,
-    durationSec: total,
+    durationSec: brief.durationSec,
     scenes,
     music: { mood: brief.music.mood ?? clean(candidate.music.mood), enabled: brief.music.enabled },
     endCard: {
@@ -105,4 +126,5 @@ export function enforceBriefRules(candidate: Storyboard, brief: Brief): Storyboa
     },
     compliance: compliance ? { text: compliance } : null,
   };
+  return reserve ? withMajorStatement(enforced, brief) : enforced;
 }

@@ -15,15 +15,27 @@ function sceneNumber(n: number): number {
   return n;
 }
 
+/**
+ * A job's keys. Clips, frames, music and soundtrack are shared by all its revisions (each is
+ * stored with the hash of what made it, so a revision reuses or replaces it); the script and the
+ * finished outputs of revision n > 0 live under `revisions/r<n>/`, so every revision's outputs stay
+ * downloadable.
+ */
 export class ArtifactKeys {
   readonly prefix: string;
+  /** where this revision's script and outputs go */
+  private readonly own: string;
 
-  constructor(tenantId: string, jobId: string) {
+  constructor(tenantId: string, jobId: string, revision = 0) {
     this.prefix = `users/${segment(tenantId, 'tenant')}/jobs/${segment(jobId, 'job id')}`;
+    if (!Number.isInteger(revision) || revision < 0 || revision > 9999) {
+      throw new RangeError(`revision out of range: ${revision}`);
+    }
+    this.own = revision ? `${this.prefix}/revisions/r${revision}` : this.prefix;
   }
 
   get script() {
-    return `${this.prefix}/script.json`;
+    return `${this.own}/script.json`;
   }
   clip(index: number) {
     return `${this.prefix}/clips/scene_${sceneNumber(index)}.mp4`;
@@ -42,23 +54,48 @@ export class ArtifactKeys {
   get music() {
     return `${this.prefix}/audio/music.m4a`;
   }
+  /** Music and voiceover mixed, ducked and levelled: what the final cut copies in as its audio. */
+  get soundtrack() {
+    return `${this.prefix}/audio/soundtrack.m4a`;
+  }
+
+  /** Major statement (issue 17): a part of the soundtrack's bed (WAV), kept for measuring the statement. */
+  soundtrackStem(name: 'music' | 'ducked' | 'voice') {
+    return `${this.prefix}/audio/stem.${name}.wav`;
+  }
+  /** Major statement (issue 17): what the soundtrack's stems measured, stored with the soundtrack's hash. */
+  get statementAudio() {
+    return `${this.prefix}/audio/statement-audio.json`;
+  }
   get finalVideo() {
-    return `${this.prefix}/final/output.mp4`;
+    return `${this.own}/final/output.mp4`;
   }
   /** The master is `final/output.mp4`; every other format `final/output_<w>x<h ratio>.mp4`, e.g. output_9x16.mp4. */
   finalVideoFor(aspectRatio: string, isMaster: boolean) {
     if (isMaster) return this.finalVideo;
     if (!/^\d{1,2}:\d{1,2}$/.test(aspectRatio))
       throw new RangeError(`unsafe aspect ratio for a storage key: ${aspectRatio}`);
-    return `${this.prefix}/final/output_${aspectRatio.replace(':', 'x')}.mp4`;
+    return `${this.own}/final/output_${aspectRatio.replace(':', 'x')}.mp4`;
   }
   get poster() {
-    return `${this.prefix}/final/poster.jpg`;
+    return `${this.own}/final/poster.jpg`;
   }
   get preview() {
-    return `${this.prefix}/final/preview.webp`;
+    return `${this.own}/final/preview.webp`;
+  }
+  /** An input of a single asset (`image`, `mask`, `video`), uploaded or copied from an earlier output. */
+  assetInput(name: 'image' | 'mask' | 'video', ext: 'png' | 'jpg' | 'mp4' | 'gif') {
+    return `${this.prefix}/inputs/${name}.${ext}`;
+  }
+  /** The n-th output of a single asset. */
+  assetOutput(n: number, ext: 'png' | 'mp4' | 'gif' | 'jpg') {
+    return `${this.prefix}/outputs/asset_${sceneNumber(n)}.${ext}`;
+  }
+  /** The major statement's compliance report (issue 17), as JSON and as one HTML page. */
+  complianceReport(ext: 'json' | 'html') {
+    return `${this.prefix}/final/compliance-report.${ext}`;
   }
   get captions() {
-    return `${this.prefix}/final/captions.vtt`;
+    return `${this.own}/final/captions.vtt`;
   }
 }

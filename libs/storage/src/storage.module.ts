@@ -5,7 +5,11 @@ import { ArtifactStore, createS3Client, S3_CLIENT } from './artifact.store';
 @Global()
 @Module({
   providers: [
-    { provide: S3_CLIENT, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createS3Client(config.s3) },
+    {
+      provide: S3_CLIENT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createS3Client({ ...config.s3, timeouts: config.dependencies }),
+    },
     ArtifactStore,
   ],
   exports: [ArtifactStore],

@@ -97,6 +97,41 @@ describe(FakeReplicateServer.name, () => {
     ]);
   });
 
+  it('answers FLUX.1 [schnell] with a list of pictures at its aspect ratio sizes, in the asked format', async () => {
+    const flux = '/v1/models/black-forest-labs/flux-schnell/predictions';
+    const refused = await post(flux, { input: { prompt: 'x', width: 640, aspect_ratio: '7:5', num_outputs: 5 } });
+    expect(refused.status).toBe(422);
+    expect(
+      ((await refused.json()) as { invalid_fields: { description: string }[] }).invalid_fields.map(
+        (f) => f.description,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'Additional property width is not allowed',
+        expect.stringMatching(/^aspect_ratio must be one of the following: 1:1, 16:9/),
+        'num_outputs must be between 1 and 4',
+      ]),
+    );
+
+    const res = await post(flux, {
+      input: { prompt: 'x', aspect_ratio: '16:9', num_outputs: 2, output_format: 'png' },
+    });
+    expect(res.status).toBe(201);
+    const { urls } = (await res.json()) as { urls: { get: string } };
+    await new Promise((r) => setTimeout(r, 250));
+    const done = (await (await fetch(urls.get, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      status: string;
+      output: string[];
+    };
+    expect(done.status).toBe('succeeded');
+    expect(done.output).toHaveLength(2);
+    const png = await fetch(done.output[1]);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    // IHDR: width and height of the 16:9 picture at 1 megapixel
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1344, 768]);
+  });
+
   it('cancels, throttles one token and removes outputs like the real service', async () => {
     const { id } = (await (await post(kling, { input: { prompt: 'x' } })).json()) as { id: string };
     const canceled = (await (await post(`/v1/predictions/${id}/cancel`, {})).json()) as { status: string };

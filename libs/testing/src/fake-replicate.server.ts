@@ -29,8 +29,27 @@ interface InputField {
 
 export interface FakeModel {
   inputs: Record<string, InputField>;
-  output: 'video' | 'audio';
+  /** `image`: a list of file URLs, one per `num_outputs`, in `output_format` */
+  output: 'video' | 'audio' | 'image';
 }
+
+/**
+ * The frame sizes FLUX.1 [schnell] makes by `aspect_ratio` at `megapixels: "1"` (Replicate's
+ * cog-flux); at `"0.25"` each side is halved.
+ */
+export const FLUX_SCHNELL_SIZES: Record<string, [number, number]> = {
+  '1:1': [1024, 1024],
+  '16:9': [1344, 768],
+  '21:9': [1536, 640],
+  '3:2': [1216, 832],
+  '2:3': [832, 1216],
+  '4:5': [896, 1088],
+  '5:4': [1088, 896],
+  '3:4': [896, 1152],
+  '4:3': [1152, 896],
+  '9:16': [768, 1344],
+  '9:21': [640, 1536],
+};
 
 /** The input schemas Replicate publishes for the models the adapters use. */
 export const FAKE_REPLICATE_MODELS: Record<string, FakeModel> = {
@@ -56,6 +75,21 @@ export const FAKE_REPLICATE_MODELS: Record<string, FakeModel> = {
     },
     output: 'audio',
   },
+  'black-forest-labs/flux-schnell': {
+    inputs: {
+      prompt: { type: 'string', required: true },
+      aspect_ratio: { type: 'string', enum: Object.keys(FLUX_SCHNELL_SIZES) },
+      num_outputs: { type: 'integer', min: 1, max: 4 },
+      num_inference_steps: { type: 'integer', min: 1, max: 4 },
+      seed: { type: 'integer' },
+      output_format: { type: 'string', enum: ['webp', 'jpg', 'png'] },
+      output_quality: { type: 'integer', min: 0, max: 100 },
+      disable_safety_checker: { type: 'boolean' },
+      go_fast: { type: 'boolean' },
+      megapixels: { type: 'string', enum: ['1', '0.25'] },
+    },
+    output: 'image',
+  },
 };
 
 export interface FakePrediction {
@@ -75,6 +109,8 @@ export interface FakePrediction {
   canceledAt: number | null;
   /** a video made from the prediction's start/end images, like the real model's (see `framedClip`) */
   output?: Promise<Buffer>;
+  /** an image model's pictures, one per output (see `picture`) */
+  images?: { format: string; width: number; height: number; bytes: Promise<Buffer> }[];
 }
 
 export interface DeliveredWebhook {
@@ -406,6 +442,7 @@ export class FakeReplicateServer {
       p.output = this.framedClip(p.id, start ?? null, images.end_image ?? null, seconds);
       p.output.catch(() => undefined);
     }
+    if (schema.output === 'image') p.images = this.pictures(p.id, input!);
     this.predictions.set(p.id, p);
     if (p.webhook) {
       if (p.webhookEvents?.includes('start')) this.deliver(p, 'start');
@@ -432,11 +469,14 @@ export class FakeReplicateServer {
   /** The prediction object as Replicate's API answers it. */
   private view(p: FakePrediction) {
     const status = this.statusOf(p);
-    const ext = this.models[p.model].output === 'video' ? 'mp4' : 'wav';
-    const output =
-      status === 'succeeded' && p.outcome !== 'missing-output' && !this.outputsRemoved
-        ? `${this.url}/files/${p.id}.${ext}`
-        : null;
+    const kind = this.models[p.model].output;
+    const ready = status === 'succeeded' && p.outcome !== 'missing-output' && !this.outputsRemoved;
+    // an image model answers a list of files (one per num_outputs), the others one file
+    const output = !ready
+      ? null
+      : kind === 'image'
+        ? (p.images ?? []).map((image, i) => `${this.url}/files/${p.id}.${i}.${image.format}`)
+        : `${this.url}/files/${p.id}.${kind === 'video' ? 'mp4' : 'wav'}`;
     return {
       id: p.id,
       model: p.model,
@@ -464,7 +504,8 @@ export class FakeReplicateServer {
   }
 
   private file(res: ServerResponse, name: string): void {
-    const p = this.predictions.get(name.replace(/\.\w+$/, ''));
+    const [, id, index] = /^([^.]+)(?:\.(\d+))?\.\w+$/.exec(name) ?? [];
+    const p = this.predictions.get(id ?? '');
     if (!p || this.outputsRemoved || this.statusOf(p) !== 'succeeded' || p.outcome === 'missing-output')
       return problem(res, 404, 'Not found', 'The file does not exist or has expired.');
     const fault = this.faults.next({ method: 'GET', path: `/files/${name}` }, (f) =>
@@ -474,6 +515,15 @@ export class FakeReplicateServer {
     if (fault?.kind === 'status') return problem(res, fault.status, 'Error', `injected ${fault.status}`);
     if (fault?.kind === 'corrupt-content')
       return sendBytes(res, 200, Buffer.alloc(4096, 3), 'application/octet-stream');
+    const image = p.images?.[Number(index ?? 0)];
+    if (image) {
+      image.bytes.then(
+        (bytes) => sendBytes(res, 200, bytes, `image/${image.format === 'jpg' ? 'jpeg' : image.format}`),
+        (error: Error) => problem(res, 500, 'Error', `the fake could not render the image: ${error.message}`),
+      );
+      return;
+    }
+    if (p.images) return problem(res, 404, 'Not found', 'The file does not exist or has expired.');
     const video = this.models[p.model].output === 'video';
     if (p.output) {
       p.output.then(
@@ -537,6 +587,33 @@ export class FakeReplicateServer {
     const bytes = await readFile(out);
     await rm(dir, { recursive: true, force: true });
     return bytes;
+  }
+
+  /**
+   * What FLUX.1 [schnell] answers, in miniature: `num_outputs` pictures at the size its
+   * `aspect_ratio` and `megapixels` give, in `output_format`, each a flat colour drawn from the
+   * prompt, seed and index (the same inputs give the same picture, as with `go_fast: false`).
+   */
+  private pictures(id: string, input: Record<string, unknown>): NonNullable<FakePrediction['images']> {
+    const [w, h] = FLUX_SCHNELL_SIZES[(input.aspect_ratio as string | undefined) ?? '1:1'];
+    const half = input.megapixels === '0.25';
+    const width = half ? w / 2 : w;
+    const height = half ? h / 2 : h;
+    const format = (input.output_format as string | undefined) ?? 'webp';
+    const count = (input.num_outputs as number | undefined) ?? 1;
+    return Array.from({ length: count }, (_, i) => {
+      const colour = sha256(Buffer.from(`${String(input.prompt)}|${String(input.seed ?? '')}|${i}`)).slice(0, 6);
+      const path = join(this.media.dir, `p-${id}-${i}.${format}`);
+      const bytes = (this.options.ffmpeg ?? QUIET_FFMPEG)
+        .run({
+          inputs: [{ path: `color=c=0x${colour}:s=${width}x${height}:d=1`, options: ['-f', 'lavfi'] }],
+          outputs: [{ path, options: ['-frames:v', '1', '-update', '1'] }],
+        })
+        .then(() => readFile(path))
+        .finally(() => rm(path, { force: true }));
+      bytes.catch(() => undefined);
+      return { format, width, height, bytes };
+    });
   }
 
   /** POSTs the prediction to its webhook, signed the Standard Webhooks way (retried once on failure). */

@@ -328,6 +328,13 @@ export interface FakeVllmOmniOptions {
   ffmpeg?: FfmpegRunner;
   /** length of the clip every job returns */
   clipSec?: number;
+  /**
+   * Each job's clip depends on what it was asked, as a real model's does: the sample with a small
+   * mark placed by a hash of its prompt, seed and input frame (otherwise every job returns the same
+   * clip, so a changed prompt leaves the last frame, and every scene seeded from it, the same). The
+   * mark is small, so chained clips still pass the continuity check.
+   */
+  distinctClips?: boolean;
 }
 
 /**
@@ -345,11 +352,12 @@ export class FakeVllmOmniServer {
   private readonly open = new Set<ServerResponse>();
   private queuedMs: number;
   private runMs: number;
+  private readonly distinct = new Map<string, Promise<Buffer>>();
 
   private constructor(
     private readonly server: Server,
     private readonly media: SampleMedia,
-    options: FakeVllmOmniOptions,
+    private readonly options: FakeVllmOmniOptions,
   ) {
     this.model = options.model ?? 'Wan-AI/Wan2.2-TI2V-5B-Diffusers';
     this.queuedMs = options.queuedMs ?? 50;
@@ -437,7 +445,7 @@ export class FakeVllmOmniServer {
         form = await new Request('http://fake', {
           method: 'POST',
           headers: { 'content-type': type },
-          body: raw,
+          body: new Uint8Array(raw),
         }).formData();
       } catch {
         return sendJson(res, 400, { detail: 'There was an error parsing the body' });
@@ -520,11 +528,12 @@ export class FakeVllmOmniServer {
       if (method === 'GET' && videoMatch[2]) {
         if (this.statusOf(job).status !== 'completed')
           return sendJson(res, 400, { detail: `Video ${job.id} is not completed` });
-        return sendBytes(res, 200, this.media.mp4, 'video/mp4');
+        return sendBytes(res, 200, await this.clipOf(job), 'video/mp4');
       }
       if (method === 'GET') return sendJson(res, 200, this.recordOf(job));
     }
     if (method === 'POST' && path === '/v1/images/generations') return this.image(res, record.json);
+    if (method === 'POST' && path === '/v1/images/edits') return this.imageEdit(res, form);
     if (method === 'POST' && path === '/v1/audio/speech') return this.speech(res, record.json);
     return sendJson(res, 404, { detail: 'Not Found' });
   }
@@ -601,6 +610,30 @@ export class FakeVllmOmniServer {
     sendJson(res, 200, this.recordOf(job));
   }
 
+  private clipOf(job: FakeVideoJob): Promise<Buffer> {
+    if (!this.options.distinctClips) return Promise.resolve(this.media.mp4);
+    let clip = this.distinct.get(job.id);
+    if (!clip) {
+      const what = `${job.prompt}|${job.fields.seed ?? ''}|${job.inputReference?.sha256 ?? ''}`;
+      const hash = createHash('sha256').update(what).digest();
+      const mark = `drawbox=x=${hash.readUInt16BE(0) % 280}:y=${hash.readUInt16BE(2) % 140}:w=12:h=12:color=white:t=fill`;
+      const out = join(this.media.dir, `${job.id}.mp4`);
+      clip = (this.options.ffmpeg ?? QUIET_FFMPEG)
+        .run({
+          inputs: [{ path: join(this.media.dir, 'clip.mp4'), options: [] }],
+          outputs: [
+            {
+              path: out,
+              options: ['-vf', mark, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+            },
+          ],
+        })
+        .then(() => readFile(out));
+      this.distinct.set(job.id, clip);
+    }
+    return clip;
+  }
+
   private statusOf(job: FakeVideoJob): { status: string; progress: number } {
     const now = Date.now();
     if (now < job.startsAt) return { status: 'queued', progress: 0 };
@@ -651,6 +684,33 @@ export class FakeVllmOmniServer {
       return sendJson(res, 400, {
         detail: `Invalid size format: '${String(b.size)}'. Expected format: 'WIDTHxHEIGHT'`,
       });
+    sendJson(res, 200, {
+      created: Math.floor(Date.now() / 1000),
+      data: [{ b64_json: this.media.png.toString('base64'), url: null, revised_prompt: null }],
+    });
+  }
+
+  /** POST /v1/images/edits: multipart, `image` (PNG/JPEG file) required, `mask` optional, the image fields besides. */
+  private imageEdit(res: ServerResponse, form: FormData | null): void {
+    if (!form)
+      return sendJson(res, 422, { detail: [{ type: 'missing', loc: ['body', 'image'], msg: 'multipart expected' }] });
+    const issues: ValidationIssue[] = [];
+    for (const [name, value] of form.entries()) {
+      if (name === 'image' || name === 'mask') {
+        if (typeof value === 'string' || !/^image\/(png|jpeg)$/.test(value.type))
+          issues.push({ type: 'value_error', loc: ['body', name], msg: 'Expected a PNG or JPEG UploadFile' });
+      } else if (!IMAGE_FIELDS.has(name))
+        issues.push({
+          type: 'extra_forbidden',
+          loc: ['body', name],
+          msg: 'Extra inputs are not permitted',
+          input: value,
+        });
+    }
+    if (!form.get('image')) issues.push({ type: 'missing', loc: ['body', 'image'], msg: 'Field required' });
+    if (typeof form.get('prompt') !== 'string')
+      issues.push({ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' });
+    if (issues.length) return sendJson(res, 422, { detail: issues });
     sendJson(res, 200, {
       created: Math.floor(Date.now() / 1000),
       data: [{ b64_json: this.media.png.toString('base64'), url: null, revised_prompt: null }],

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { type AppConfig, loadConfig } from '@app/config';
-import { createDynamoClient, ensureJobsTable, startEmbeddedDynamo } from '@app/jobs';
-import { createS3Client, ensureBucket, startEmbeddedS3 } from '@app/storage';
+import { startEmbeddedDynamo, startEmbeddedS3 } from '@stack/embedded';
+import { createDynamoClient, ensureJobsTable } from '@app/persistence';
+import { createS3Client, ensureBucket } from '@app/storage';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -13,9 +13,10 @@ import {
   VIDEO_GENERATOR,
   type VideoGenerator,
 } from '@app/generation';
-import { DYNAMO_CLIENT, JobChangeNotifier } from '@app/jobs';
+import { DYNAMO_CLIENT, JobChangeNotifier } from '@app/persistence';
 import { FfmpegRunner } from '@app/media';
-import { SafetyScreen, STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
+import { SafetyScreen } from '@app/safety';
+import { STORYBOARD_PLANNER, type StoryboardPlanner } from '@app/planner';
 import { WorkerStatusBoard } from '@app/pipeline';
 import { ArtifactStore } from '@app/storage';
 

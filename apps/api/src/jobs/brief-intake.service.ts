@@ -2,19 +2,29 @@ import { Injectable } from '@nestjs/common';
 import {
   type Brief,
   briefSchema,
+  checkMajorStatement,
   checkStoryboardAgainstBrief,
+  majorStatementFitProblems,
   type Problem,
   type Storyboard,
   storyboardSchema,
   validateWith,
 } from '@app/domain';
-import { briefTexts, SafetyScreen, storyboardTexts } from '@app/planner';
+import { briefTexts, SafetyScreen, storyboardTexts } from '@app/safety';
 import { ValidationError } from '../common/global-exception.filter';
+import { intakeRuleProblems } from './intake-rules';
 
 export interface Intake {
   brief: Brief;
   /** a storyboard a person reviewed or edited, to render instead of planning */
   storyboard: Storyboard | null;
+}
+
+export interface CheckedIntake {
+  brief: Brief | null;
+  storyboard: Storyboard | null;
+  problems: Problem[];
+  ruleProblems: Problem[];
 }
 
 /**
@@ -27,6 +37,18 @@ export class BriefIntake {
 
   /** Throws a 400 listing every problem of the brief and of the storyboard. */
   parse(body: unknown, opts: { allowStoryboard: boolean }): Intake {
+    const checked = this.check(body, opts);
+    const problems = [...checked.problems, ...checked.ruleProblems];
+    if (!checked.brief || problems.length) throw new ValidationError(problems);
+    return { brief: checked.brief, storyboard: checked.storyboard };
+  }
+
+  /**
+   * The same checks without throwing: `problems` are what the schemas reject (nothing can be done
+   * with the body), `ruleProblems` what an otherwise well-formed storyboard breaks against its brief
+   * (a person editing it is shown them before rendering; a render refuses them).
+   */
+  check(body: unknown, opts: { allowStoryboard: boolean }): CheckedIntake {
     let rawStoryboard: unknown = undefined;
     let rawBrief = body;
     if (opts.allowStoryboard && body && typeof body === 'object' && !Array.isArray(body) && 'storyboard' in body) {
@@ -35,17 +57,32 @@ export class BriefIntake {
       rawBrief = rest;
     }
     const problems: Problem[] = [];
+    const ruleProblems: Problem[] = [];
     const brief = validateWith(briefSchema, rawBrief);
     if (!brief.ok) problems.push(...brief.problems);
+    else
+      problems.push(
+        ...intakeRuleProblems(brief.value),
+        // The major statement must be speakable and shown in the ad's length (the minimum is in the reason).
+        ...majorStatementFitProblems(brief.value),
+      );
     let storyboard: Storyboard | null = null;
     if (rawStoryboard !== undefined) {
       const parsed = validateWith(storyboardSchema, rawStoryboard);
       if (!parsed.ok) problems.push(...prefixed(parsed.problems));
-      else if (brief.ok) problems.push(...prefixed(checkStoryboardAgainstBrief(parsed.value, brief.value)));
+      else if (brief.ok) {
+        ruleProblems.push(
+          ...prefixed([
+            ...checkStoryboardAgainstBrief(parsed.value, brief.value),
+            // A person's edit (the studio's review) must keep the major statement's window clear, as
+            // the planners lay it out: no cut, blend, other text, narration or camera move inside it.
+            ...checkMajorStatement(parsed.value, brief.value),
+          ]),
+        );
+      }
       if (parsed.ok) storyboard = parsed.value;
     }
-    if (!brief.ok || problems.length) throw new ValidationError(problems);
-    return { brief: brief.value, storyboard };
+    return { brief: brief.ok ? brief.value : null, storyboard, problems, ruleProblems };
   }
 
   /** 422 SAFETY.BLOCKED (audited) when the brief or storyboard is not something we make ads of. */

@@ -1,6 +1,6 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { type Job } from '@app/domain';
-import { createDynamoClient, JobChangeNotifier, JobRepository, newJobId } from '@app/jobs';
+import { createDynamoClient, JobChangeNotifier, JobRepository, newJobId } from '@app/persistence';
 import { aJob, startTestEnv, type TestEnv } from '@app/testing';
 import { JobEventsService } from './job-events.service';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  catchError,
   concatMap,
   distinctUntilChanged,
   filter,
@@ -7,6 +8,7 @@ import {
   interval,
   map,
   merge,
+  of,
   type Observable,
   scan,
   share,
@@ -14,7 +16,7 @@ import {
 } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { isTerminal, type Job } from '@app/domain';
-import { JobChangeNotifier, JobRepository } from '@app/jobs';
+import { JobChangeNotifier, JobRepository } from '@app/persistence';
 
 export type JobStreamEvent = { kind: 'job'; job: Job } | { kind: 'heartbeat' };
 
@@ -63,7 +65,9 @@ export class JobEventsService {
       stream = ticks.pipe(
         // A notice for a version this process has already read costs nothing.
         filter((notice) => notice === null || notice.version > lastRead),
-        concatMap(() => this.jobs.get(tenantId, id)),
+        // A read that fails (the table slow past the dependency timeout) is skipped, not the end of
+        // every watcher's stream: the next notice or tick reads again.
+        concatMap(() => from(this.jobs.get(tenantId, id)).pipe(catchError(() => of(null)))),
         filter((j): j is Job => j !== null),
         distinctUntilChanged((a, b) => a.version === b.version),
         map((j) => {

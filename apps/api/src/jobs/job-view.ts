@@ -1,21 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { type Job } from '@app/domain';
+import { currentRevision, type Job, type JobKind, kindOf, type StoredOutput } from '@app/domain';
 import { ArtifactStore } from '@app/storage';
+import { outputFileName } from './output-files';
 
 export interface JobView {
   id: string;
+  /** `ad` (a brief made into a spot) or `asset` (POST /v1/generate/*) */
+  kind: JobKind;
+  /** kind `asset`: what it is and how it was asked for */
+  asset: { type: string; mode: string; prompt: string; profile: string } | null;
   status: Job['status'];
   progress: number;
   version: number;
   createdAt: string;
   updatedAt: string;
   brief: Job['brief'];
-  scenes: Array<Omit<Job['scenes'][number], 'clipKey' | 'providerJob'> & { clipUrl?: string; providerJobId?: string }>;
-  music: Job['music'];
+  scenes: Array<
+    Omit<Job['scenes'][number], 'clipKey' | 'providerJob' | 'retryProviderJob'> & {
+      clipUrl?: string;
+      providerJobId?: string;
+    }
+  >;
+  music: Omit<Job['music'], 'providerJob'>;
   keyframes: Job['keyframes'] | null;
   outputs: Array<{
     type: string;
+    aspectRatio: string | null;
     url: string;
+    /** the same object, answered with Content-Disposition: attachment (a browser saves it as `fileName`) */
+    downloadUrl: string;
+    fileName: string;
     contentType: string;
     width: number;
     height: number;
@@ -26,7 +40,13 @@ export interface JobView {
   backends: Job['backends'];
   planning: Job['planning'];
   usage: Job['usage'] | null;
+  /** the revision shown: 0 is the first render; a running one is being made */
+  revision: { number: number; status: string; estimatedCostUsd: number | null };
+  /** The major statement's compliance report (issue 17), or null. */
+  compliance: Job['compliance'] | null;
 }
+
+export type OutputView = JobView['outputs'][number];
 
 /** The public shape of a job: the row, with artifact keys replaced by URLs presigned at read time. */
 @Injectable()
@@ -35,7 +55,7 @@ export class JobViews {
 
   async of(job: Job): Promise<JobView> {
     const scenes = await Promise.all(
-      job.scenes.map(async ({ clipKey, providerJob, ...rest }) => {
+      job.scenes.map(async ({ clipKey, providerJob, retryProviderJob: _retry, ...rest }) => {
         // The provider's job id helps support find a generation; its endpoint stays internal.
         const scene = providerJob ? { ...rest, providerJobId: providerJob.id } : rest;
         return scene.status === 'completed' && clipKey
@@ -43,11 +63,13 @@ export class JobViews {
           : scene;
       }),
     );
-    const outputs = await Promise.all(
-      job.outputs.map(async ({ key, ...output }) => ({ ...output, url: await this.store.presign(key) })),
-    );
+    const outputs = await this.outputs(job.id, job.outputs);
+    const current = currentRevision(job);
+    const asset = job.asset?.request;
     return {
       id: job.id,
+      kind: kindOf(job),
+      asset: asset ? { type: asset.type, mode: asset.mode, prompt: asset.prompt, profile: asset.profile } : null,
       status: job.status,
       progress: job.progress,
       version: job.version,
@@ -55,7 +77,7 @@ export class JobViews {
       updatedAt: job.updatedAt,
       brief: job.brief,
       scenes,
-      music: job.music,
+      music: withoutProviderJob(job.music),
       keyframes: job.keyframes ?? null,
       outputs,
       error: job.error,
@@ -63,6 +85,33 @@ export class JobViews {
       backends: job.backends,
       planning: job.planning,
       usage: job.usage ?? null,
+      revision: {
+        number: job.revision ?? 0,
+        status: current?.status ?? (job.status === 'completed' ? 'completed' : job.status),
+        estimatedCostUsd: current?.estimatedCostUsd ?? null,
+      },
+      compliance: job.compliance ?? null,
     };
   }
+
+  /** Stored outputs with URLs presigned now (each revision's outputs under its own keys). */
+  outputs(jobId: string, stored: readonly StoredOutput[], prefix = jobId): Promise<OutputView[]> {
+    return Promise.all(
+      stored.map(async ({ key, ...output }) => {
+        const fileName = outputFileName(output);
+        return {
+          ...output,
+          url: await this.store.presign(key),
+          downloadUrl: await this.store.presignDownload(key, `${prefix}-${fileName}`),
+          fileName,
+        };
+      }),
+    );
+  }
+}
+
+/** A part's provider job stays internal (its endpoint names a server or a key). */
+function withoutProviderJob<T extends { providerJob?: unknown }>(part: T): Omit<T, 'providerJob'> {
+  const { providerJob: _internal, ...rest } = part;
+  return rest;
 }

@@ -1,3 +1,4 @@
+import { RateLimited } from '../limits/rate-limit.guard';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { z } from 'zod';
 import {
@@ -9,22 +10,16 @@ import {
   storyboardSchema,
   validateWith,
 } from '@app/domain';
-import {
-  briefTexts,
-  PROMPT_TOOLKIT,
-  type PromptTarget,
-  type PromptToolkit,
-  SafetyScreen,
-  storyboardTexts,
-} from '@app/planner';
+import { briefTexts, SafetyScreen, type ScreenedText, storyboardTexts } from '@app/safety';
+import { PROMPT_TOOLKIT, type PromptTarget, type PromptToolkit } from '@app/planner';
 import { ValidationError } from '../common/global-exception.filter';
 import { Actor, Tenant } from '../common/tenant.decorator';
 
-const enhanceBody = z.object({ idea: z.string().trim().min(3).max(2000) }).strict();
-const extractBody = z.object({ text: z.string().trim().min(3).max(8000) }).strict();
+export const enhanceBody = z.object({ idea: z.string().trim().min(3).max(2000) }).strict();
+export const extractBody = z.object({ text: z.string().trim().min(3).max(8000) }).strict();
 const targetFields = { brief: z.unknown().optional(), storyboard: z.unknown().optional() };
-const updateBody = z.object({ ...targetFields, request: z.string().trim().min(2).max(500) }).strict();
-const variationsBody = z.object({ ...targetFields, n: z.number().int().min(1).max(5).default(3) }).strict();
+export const updateBody = z.object({ ...targetFields, request: z.string().trim().min(2).max(500) }).strict();
+export const variationsBody = z.object({ ...targetFields, n: z.number().int().min(1).max(5).default(3) }).strict();
 
 /**
  * Prompt tools for the people writing briefs: rough idea -> brief, free text -> brief fields,
@@ -33,6 +28,7 @@ const variationsBody = z.object({ ...targetFields, n: z.number().int().min(1).ma
  * Inputs and outputs pass the same safety screen as briefs.
  */
 @Controller('v1/prompts')
+@RateLimited('tools')
 export class PromptsController {
   constructor(
     @Inject(PROMPT_TOOLKIT) private readonly toolkit: PromptToolkit,
@@ -123,7 +119,7 @@ function targetOf(raw: { brief?: unknown; storyboard?: unknown }, problems: Prob
   return storyboard?.ok ? { kind: 'storyboard', storyboard: storyboard.value, brief: b } : { kind: 'brief', brief: b! };
 }
 
-function textsOf(value: { brief?: Brief; storyboard?: Storyboard }): string[] {
+function textsOf(value: { brief?: Brief; storyboard?: Storyboard }): ScreenedText[] {
   return [
     ...(value.brief ? briefTexts(value.brief) : []),
     ...(value.storyboard ? storyboardTexts(value.storyboard) : []),

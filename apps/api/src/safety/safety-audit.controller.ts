@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { SafetyAuditLog } from '@app/jobs';
+import { SafetyAuditLog } from '@app/safety';
 import { ValidationError } from '../common/global-exception.filter';
 import { Tenant } from '../common/tenant.decorator';
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { TenantUsageRepository } from '@app/jobs';
+import { TenantUsageRepository } from '@app/persistence';
 import { ValidationError } from '../common/global-exception.filter';
 import { Tenant } from '../common/tenant.decorator';
 

@@ -1,6 +1,6 @@
-import { ProviderErrorCodes } from '../throughput/provider.errors';
-import { clampVideoRequest, estimateCost, maxClipSec, planClipLengths } from './model-limits.util';
+import { clampVideoRequest, estimateCost, maxClipSec, nearestFrameSize, planClipLengths } from './model-limits.util';
 import { type ModelProfile, type ModelProfileInput, modelProfileSchema } from './model-profile.schema';
+import { Errors } from '@app/domain';
 
 function profile(input: Partial<ModelProfileInput>): ModelProfile {
   return { ...modelProfileSchema.parse({ kind: 'video', provider: 'vllm-omni', model: 'm', ...input }), name: 'test' };
@@ -73,7 +73,7 @@ describe(clampVideoRequest.name, () => {
 
   it('refuses with PROVIDER.LIMIT_EXCEEDED what would need slowing past maxSlowdown', () => {
     expect(() => clampVideoRequest(wan, { width: 1280, height: 720, durationSec: 8 })).toThrow(
-      expect.objectContaining({ code: ProviderErrorCodes.limitExceeded, retryable: false }),
+      expect.objectContaining({ code: Errors.providerLimitExceeded.code, retryable: false }),
     );
   });
 
@@ -90,9 +90,32 @@ describe(clampVideoRequest.name, () => {
     expect(clampVideoRequest(kling, { width: 1280, height: 720, durationSec: 13.5 }).slowdown).toBeCloseTo(1.35);
   });
 
+  it('gives a model that makes only some sizes the one nearest the ask, whatever the ask', () => {
+    const cosmosInput: Partial<ModelProfileInput> = { provider: 'nvidia-cosmos', fps: 24, clipLengthsSec: [5] };
+    const cosmos = profile({ ...cosmosInput, sizes: ['1280x704'] });
+    for (const [width, height] of [
+      [1280, 720],
+      [720, 1280],
+      [320, 180],
+    ])
+      expect(clampVideoRequest(cosmos, { width, height, durationSec: 4 })).toMatchObject({ width: 1280, height: 704 });
+    const both = profile({ ...cosmosInput, sizes: ['1280x704', '704x1280'] });
+    expect(clampVideoRequest(both, { width: 720, height: 1280, durationSec: 4 })).toMatchObject({
+      width: 704,
+      height: 1280,
+    });
+  });
+
   it('leaves out the conditioning frames a model cannot take, and says so', () => {
     const c = clampVideoRequest(wan, { width: 1280, height: 720, durationSec: 4, firstFrame: true, lastFrame: true });
     expect(c).toMatchObject({ firstFrame: true, lastFrame: false, dropped: ['lastFrame'] });
+  });
+});
+
+describe(nearestFrameSize.name, () => {
+  it('picks the nearest aspect ratio, and the larger size of two with the same one', () => {
+    expect(nearestFrameSize(['1280x704', '704x1280', '960x960'], 1080, 1350)).toEqual({ width: 960, height: 960 });
+    expect(nearestFrameSize(['640x352', '1280x704'], 1920, 1080)).toEqual({ width: 1280, height: 704 });
   });
 });
 

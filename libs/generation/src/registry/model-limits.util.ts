@@ -1,5 +1,7 @@
-import { ProviderError, ProviderErrorCodes } from '../throughput/provider.errors';
-import { type ModelProfile } from './model-profile.schema';
+import { type GenerationUsage } from '../generation.ports';
+import { ProviderError } from '../throughput/provider.errors';
+import { Errors } from '@app/domain';
+import { FRAME_SIZE, type ModelProfile } from './model-profile.schema';
 
 const EPSILON = 1e-6;
 
@@ -14,7 +16,7 @@ export interface VideoAsk {
 
 /** What to ask the model for, and how its answer is fitted back to the ask. */
 export interface ClampedVideoRequest {
-  /** generation size: the ask's aspect, within the model's limits, on its size grid */
+  /** generation size: the ask's aspect, within the model's limits, on its size grid (or the nearest size it makes) */
   width: number;
   height: number;
   fps: number;
@@ -59,6 +61,29 @@ export function planClipLengths(profile: ModelProfile, sceneSec: number): number
   return max === null ? sceneSec : Math.min(sceneSec, max);
 }
 
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+export function parseFrameSize(size: string): FrameSize {
+  const match = FRAME_SIZE.exec(size);
+  if (!match) throw new RangeError(`not a frame size: ${size}`);
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+/**
+ * For models that make only some sizes: the one whose aspect ratio is nearest the ask's (the larger
+ * on a tie). Normalisation then reframes it to the ask, as it does for a model that ignores the aspect.
+ */
+export function nearestFrameSize(sizes: readonly string[], width: number, height: number): FrameSize {
+  const distance = (s: FrameSize) => Math.abs(Math.log(s.width / s.height / (width / height)));
+  return sizes.map(parseFrameSize).reduce((best, s) => {
+    const d = distance(s) - distance(best);
+    return d < -EPSILON || (Math.abs(d) <= EPSILON && s.width * s.height > best.width * best.height) ? s : best;
+  });
+}
+
 function onGrid(value: number, quantum: number): number {
   return Math.max(quantum, Math.floor(value / quantum) * quantum);
 }
@@ -73,8 +98,12 @@ export function clampVideoRequest(profile: ModelProfile, ask: VideoAsk): Clamped
     Math.max(profile.maxWidth, profile.maxHeight) / long,
     Math.min(profile.maxWidth, profile.maxHeight) / short,
   );
-  const width = onGrid(ask.width * scale, profile.sizeQuantum);
-  const height = onGrid(ask.height * scale, profile.sizeQuantum);
+  const { width, height } = profile.sizes
+    ? nearestFrameSize(profile.sizes, ask.width, ask.height)
+    : {
+        width: onGrid(ask.width * scale, profile.sizeQuantum),
+        height: onGrid(ask.height * scale, profile.sizeQuantum),
+      };
 
   const fps = profile.fps ?? 24;
   let modelSec = planClipLengths(profile, ask.durationSec);
@@ -90,11 +119,10 @@ export function clampVideoRequest(profile: ModelProfile, ask: VideoAsk): Clamped
   const slowdown = Math.max(1, ask.durationSec / modelSec);
   if (slowdown > profile.maxSlowdown + EPSILON) {
     throw new ProviderError(
-      ProviderErrorCodes.limitExceeded,
+      Errors.providerLimitExceeded,
       `${profile.name} (${profile.model}) makes at most ${maxClipSec(profile)} s per clip; a ${ask.durationSec} s clip ` +
         `would need slowing ${slowdown.toFixed(2)}x (limit ${profile.maxSlowdown}x): use a profile with longer clips`,
       { provider: profile.provider, profile: profile.name, durationSec: ask.durationSec, maxSec: maxClipSec(profile) },
-      { retryable: false },
     );
   }
 
@@ -122,4 +150,13 @@ export function clampVideoRequest(profile: ModelProfile, ask: VideoAsk): Clamped
 export function estimateCost(profile: Pick<ModelProfile, 'price'>, seconds: number, calls: number): number {
   const cost = (profile.price.perSecondUsd ?? 0) * seconds + (profile.price.perCallUsd ?? 0) * calls;
   return Math.round(cost * 1e6) / 1e6;
+}
+
+/** What one generation call used, priced from the profile: the usage record every adapter returns. */
+export function oneCallUsage(
+  provider: string,
+  profile: Pick<ModelProfile, 'model' | 'price'>,
+  seconds: number,
+): GenerationUsage {
+  return { provider, model: profile.model, seconds, calls: 1, costUsd: estimateCost(profile, seconds, 1) };
 }

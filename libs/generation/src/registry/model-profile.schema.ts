@@ -17,21 +17,28 @@ export type StandardProfileName = (typeof STANDARD_PROFILES)[number];
 export const MODEL_KINDS = ['video', 'image', 'music', 'speech', 'continuity', 'safety'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
-export const PROVIDERS = ['embedded', 'vllm-omni', 'replicate', 'onnx'] as const;
+export const PROVIDERS = ['embedded', 'vllm-omni', 'replicate', 'nvidia-cosmos', 'onnx'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export const PROFILE_NAME = /^[a-z0-9_]{1,64}$/;
 
 const positiveInt = z.number().int().positive();
 const http = z.url({ protocol: /^https?$/ });
+/** `1280x704`: width x height in pixels */
+export const FRAME_SIZE = /^([1-9]\d{0,4})x([1-9]\d{0,4})$/;
 
 export const modelProfileSchema = z
   .object({
     $comment: z.string().optional(),
     kind: z.enum(MODEL_KINDS),
     provider: z.enum(PROVIDERS),
-    /** the provider's model id: a Hugging Face repo the vLLM-Omni server runs, or `owner/name` on Replicate */
+    /**
+     * the provider's model id: a Hugging Face repo the vLLM-Omni server runs, `owner/name` on Replicate,
+     * or the NVIDIA API catalogue's `publisher/model` (invoked at `/v1/cosmos/{model}`)
+     */
     model: z.string().trim().min(1).max(200),
+    /** nvidia-cosmos: the catalogue model that takes a first frame (Video2World), when `model` takes text only */
+    firstFrameModel: z.string().trim().min(1).max(200).optional(),
     precision: z.enum(['default', 'fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4']).default('default'),
     /** limits on the long and short side, so one profile serves landscape and portrait alike */
     maxWidth: positiveInt.max(8192).default(1920),
@@ -42,6 +49,8 @@ export const modelProfileSchema = z
     fps: positiveInt.max(120).nullable().default(null),
     /** the only clip lengths the model makes (e.g. [5, 10]); null: any length up to maxFrames / fps */
     clipLengthsSec: z.array(z.number().positive().max(120)).min(1).nullable().default(null),
+    /** the only frame sizes the model makes (e.g. ["1280x704"]); null: any size within maxWidth/maxHeight */
+    sizes: z.array(z.string().regex(FRAME_SIZE, 'must be WIDTHxHEIGHT, e.g. 1280x704')).min(1).nullable().default(null),
     /** generated width and height are multiples of this (Wan2.2 TI2V-5B: 32) */
     sizeQuantum: positiveInt.max(256).default(16),
     /** num_frames must be framesQuantum * k + 1 (Wan: 4) */
@@ -71,7 +80,7 @@ export const modelProfileSchema = z
       .default({}),
     /** vLLM-Omni servers that run this model; default: every VLLM_OMNI_BASE_URL */
     endpoints: z.array(http).min(1).optional(),
-    /** jobs at once per endpoint (vLLM-Omni) or per API key (Replicate), across all workers */
+    /** jobs at once per endpoint (vLLM-Omni) or per API key (Replicate, NVIDIA), across all workers */
     concurrency: positiveInt.max(256).optional(),
     /** requests per second per endpoint or key, across all workers */
     requestsPerSecond: z.number().positive().max(1000).optional(),

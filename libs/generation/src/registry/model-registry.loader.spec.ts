@@ -125,10 +125,90 @@ describe(loadModelRegistry.name, () => {
       provider: 'replicate',
       model: 'stability-ai/stable-audio-2.5',
     });
+    expect(registry.get('image_flux')).toMatchObject({
+      kind: 'image',
+      provider: 'replicate',
+      model: 'black-forest-labs/flux-schnell',
+    });
+    // a named profile: keyframes stay on image_default until MODELS_FILE points it at Flux
+    expect(registry.get('image_default').provider).toBe('embedded');
 
     const both = loadModelRegistry(config({ replicateTokens: ['r8_a'], vllmOmniBaseUrls: ['http://gpu-1:8091'] }));
     expect(both.get('video_default').provider).toBe('vllm-omni');
     expect(both.get('video_long').provider).toBe('replicate');
+  });
+
+  it('adds Cosmos with NVIDIA_API_KEY, as the default video only when no other real video backend is set', () => {
+    const alone = loadModelRegistry(config({ nvidiaApiKeys: ['nvapi-a'] }));
+    expect(alone.get('video_cosmos')).toMatchObject({
+      provider: 'nvidia-cosmos',
+      model: 'nvidia/cosmos-predict1-7b',
+      sizes: ['1280x704'],
+      clipLengthsSec: [5],
+      fps: 24,
+      acceptsFirstFrame: true,
+      concurrency: 1,
+    });
+    expect(alone.defaultVideo.provider).toBe('nvidia-cosmos');
+    expect(alone.get('video_long').provider).toBe('embedded');
+
+    const withKling = loadModelRegistry(config({ nvidiaApiKeys: ['nvapi-a'], replicateTokens: ['r8_a'] }));
+    expect(withKling.defaultVideo.provider).toBe('replicate');
+    expect(withKling.get('video_cosmos').provider).toBe('nvidia-cosmos');
+    expect(loadModelRegistry(config()).find('video_cosmos')).toBeNull();
+  });
+
+  it('names what is wrong with a Cosmos entry: no key, a size out of bounds, a first-frame model elsewhere', () => {
+    const problems = problemsOf(() =>
+      withFile({
+        profiles: {
+          video_cosmos: {
+            kind: 'video',
+            provider: 'nvidia-cosmos',
+            model: 'nvidia/cosmos-predict1-7b',
+            firstFrameModel: 'nvidia/cosmos-predict1-7b-video2world',
+            maxWidth: 1280,
+            maxHeight: 704,
+            sizes: ['1920x1080', '1280x704', '12x'],
+            fps: 24,
+            clipLengthsSec: [5],
+          },
+          video_long: {
+            kind: 'video',
+            provider: 'embedded',
+            model: 'animatic',
+            firstFrameModel: 'x',
+            acceptsFirstFrame: true,
+          },
+        },
+      }),
+    );
+    expect(problems.sort()).toEqual([
+      'MODELS_FILE video_cosmos.sizes.2: must be WIDTHxHEIGHT, e.g. 1280x704',
+      'MODELS_FILE video_long: "firstFrameModel" only applies to nvidia-cosmos profiles',
+    ]);
+    const more = problemsOf(() =>
+      withFile({
+        profiles: {
+          video_cosmos: {
+            kind: 'video',
+            provider: 'nvidia-cosmos',
+            model: 'nvidia/cosmos-predict1-7b',
+            firstFrameModel: 'nvidia/cosmos-predict1-7b-video2world',
+            maxWidth: 1280,
+            maxHeight: 704,
+            sizes: ['1920x1080', '704x1280'],
+            fps: 24,
+            clipLengthsSec: [5],
+          },
+        },
+      }),
+    );
+    expect(more.sort()).toEqual([
+      'MODELS_FILE video_cosmos: "firstFrameModel" needs "acceptsFirstFrame": true',
+      'MODELS_FILE video_cosmos: nvidia-cosmos needs NVIDIA_API_KEY',
+      'MODELS_FILE video_cosmos: size 1920x1080 is outside maxWidth x maxHeight (1280x704)',
+    ]);
   });
 
   it('lets the registry file replace a profile whole and add custom ones', () => {
@@ -230,10 +310,15 @@ describe(loadModelRegistry.name, () => {
 });
 
 describe('examples/models.json', () => {
-  it('loads as a documented registry with Replicate tokens set', () => {
+  it('loads as a documented registry with Replicate tokens and NVIDIA keys set', () => {
     const registry = loadModelRegistry(
-      config({ modelsFile: `${__dirname}/../../../../examples/models.json`, replicateTokens: ['r8_a'] }),
+      config({
+        modelsFile: `${__dirname}/../../../../examples/models.json`,
+        replicateTokens: ['r8_a'],
+        nvidiaApiKeys: ['nvapi-a'],
+      }),
     );
+    expect(registry.get('video_cosmos')).toMatchObject({ provider: 'nvidia-cosmos', sizes: ['1280x704'] });
     expect(registry.get('video_default').model).toBe('Wan-AI/Wan2.2-TI2V-5B-Diffusers');
     expect(registry.get('video_brand').lora).toEqual({ path: '/models/loras/brand-look.safetensors', scale: 0.8 });
     expect(registry.get('music_default').provider).toBe('replicate');

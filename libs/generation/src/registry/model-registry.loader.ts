@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type AppConfig, ConfigError } from '@app/config';
+import { parseFrameSize } from './model-limits.util';
 import {
   type ModelKind,
   type ModelProfile,
@@ -15,6 +16,7 @@ import {
 export const REPLICATE_MODELS: Readonly<Record<string, ModelKind>> = {
   'kwaivgi/kling-v2.5-turbo-pro': 'video',
   'stability-ai/stable-audio-2.5': 'music',
+  'black-forest-labs/flux-schnell': 'image',
 };
 
 const KIND_OF_STANDARD: Record<StandardProfileName, ModelKind> = {
@@ -31,7 +33,8 @@ const KIND_OF_STANDARD: Record<StandardProfileName, ModelKind> = {
 const KINDS_BY_PROVIDER: Record<ModelProfile['provider'], readonly ModelKind[]> = {
   embedded: ['video', 'image', 'music', 'speech'],
   'vllm-omni': ['video', 'image', 'speech'],
-  replicate: ['video', 'music'],
+  replicate: ['video', 'image', 'music'],
+  'nvidia-cosmos': ['video'],
   onnx: ['continuity', 'safety'],
 };
 
@@ -135,11 +138,52 @@ export const KLING_PROFILE: ModelProfileInput = {
   requestsPerSecond: 8,
 };
 
-/** With REPLICATE_API_TOKEN: Kling for long shots (and for all video when no vLLM-Omni server is set), Stable Audio 2.5 for the bed. */
+/**
+ * Cosmos-Predict1-7B on the NVIDIA API catalogue: Text2World, or Video2World when a first frame is
+ * given. It makes 121 frames (its first frame and 5 s at 24 fps) at 1280x704, the only length and size
+ * NVIDIA's examples ask for, so those are all it is asked for; normalisation cuts and reframes. The
+ * catalogue runs one request per API key at a time. No price: the catalogue bills in credits, so set
+ * `price` in MODELS_FILE to what your NVIDIA agreement charges.
+ */
+export const COSMOS_PROFILE: ModelProfileInput = {
+  kind: 'video',
+  provider: 'nvidia-cosmos',
+  model: 'nvidia/cosmos-predict1-7b',
+  maxWidth: 1280,
+  maxHeight: 704,
+  sizes: ['1280x704'],
+  fps: 24,
+  clipLengthsSec: [5],
+  acceptsFirstFrame: true,
+  concurrency: 1,
+  // NVIDIA's trial catalogue allows about 40 requests a minute per key; polls count too
+  requestsPerSecond: 0.6,
+};
+
+/**
+ * FLUX.1 [schnell] on Replicate: text to image in 1 to 4 steps, at the aspect ratios its schema
+ * lists (1536 px at most on the long side, 1024 on the short); list price per image.
+ */
+export const FLUX_SCHNELL_PROFILE: ModelProfileInput = {
+  kind: 'image',
+  provider: 'replicate',
+  model: 'black-forest-labs/flux-schnell',
+  maxWidth: 1536,
+  maxHeight: 1024,
+  sampling: { steps: 4, guidance: null, flowShift: null, seed: null },
+  price: { perCallUsd: 0.003 },
+  concurrency: 4,
+  requestsPerSecond: 8,
+  timeoutSec: 300,
+};
+
+/** With REPLICATE_API_TOKEN: Kling for long shots (and for all video when no vLLM-Omni server is set), FLUX.1 [schnell] as `image_flux`, Stable Audio 2.5 for the bed. */
 function replicateProfiles(hasVllm: boolean): Record<string, ModelProfileInput> {
   return {
     video_kling: KLING_PROFILE,
     video_long: KLING_PROFILE,
+    // named, not the default: keyframes and images stay on image_default unless MODELS_FILE points it here
+    image_flux: FLUX_SCHNELL_PROFILE,
     ...(hasVllm ? {} : { video_default: KLING_PROFILE }),
     music_default: {
       kind: 'music',
@@ -164,7 +208,7 @@ export interface ModelRegistry {
 }
 
 type ProvidersConfig = Pick<AppConfig['providers'], 'modelsFile' | 'vllmOmniBaseUrls' | 'replicateTokens'> &
-  Partial<Pick<AppConfig['providers'], 'defaultVideoProfile'>>;
+  Partial<Pick<AppConfig['providers'], 'defaultVideoProfile' | 'nvidiaApiKeys'>>;
 
 export interface LoadRegistryOptions {
   readFile?: (path: string) => string;
@@ -205,6 +249,21 @@ function checkProfile(p: ModelProfile, config: ProvidersConfig, where: string, p
     problems.push(`${where}: vllm-omni needs VLLM_OMNI_BASE_URL or "endpoints"`);
   if (p.provider !== 'vllm-omni' && p.endpoints)
     problems.push(`${where}: "endpoints" only applies to vllm-omni profiles`);
+  if (p.provider === 'nvidia-cosmos' && !config.nvidiaApiKeys?.length)
+    problems.push(`${where}: nvidia-cosmos needs NVIDIA_API_KEY`);
+  if (p.provider !== 'nvidia-cosmos' && p.firstFrameModel)
+    problems.push(`${where}: "firstFrameModel" only applies to nvidia-cosmos profiles`);
+  if (p.firstFrameModel && !p.acceptsFirstFrame)
+    problems.push(`${where}: "firstFrameModel" needs "acceptsFirstFrame": true`);
+  if (p.sizes && p.kind !== 'video') problems.push(`${where}: "sizes" only applies to video profiles`);
+  for (const size of p.sizes ?? []) {
+    const { width, height } = parseFrameSize(size);
+    if (
+      Math.max(width, height) > Math.max(p.maxWidth, p.maxHeight) ||
+      Math.min(width, height) > Math.min(p.maxWidth, p.maxHeight)
+    )
+      problems.push(`${where}: size ${size} is outside maxWidth x maxHeight (${p.maxWidth}x${p.maxHeight})`);
+  }
   if (p.provider === 'replicate') {
     if (!config.replicateTokens.length) problems.push(`${where}: replicate needs REPLICATE_API_TOKEN`);
     if (REPLICATE_MODELS[p.model] !== p.kind)
@@ -237,7 +296,7 @@ function checkProfile(p: ModelProfile, config: ProvidersConfig, where: string, p
 
 /**
  * The model profiles in force: embedded defaults, then what the environment implies (vLLM-Omni
- * servers, Replicate tokens), then MODELS_FILE, whose entries replace same-named profiles whole.
+ * servers, Replicate tokens, NVIDIA API keys), then MODELS_FILE, whose entries replace same-named profiles whole.
  * Every bad entry and every profile that cannot run with this configuration is listed at once.
  */
 export function loadModelRegistry(
@@ -255,6 +314,14 @@ export function loadModelRegistry(
   if (providers.vllmOmniBaseUrls.length) put(VLLM_OMNI_PROFILES, 'VLLM_OMNI_BASE_URL default');
   if (providers.replicateTokens.length)
     put(replicateProfiles(providers.vllmOmniBaseUrls.length > 0), 'REPLICATE_API_TOKEN default');
+  if (providers.nvidiaApiKeys?.length) {
+    // Cosmos makes 5 s shots, so it takes the default only when no other real video backend is configured
+    const otherVideo = providers.vllmOmniBaseUrls.length > 0 || providers.replicateTokens.length > 0;
+    put(
+      { video_cosmos: COSMOS_PROFILE, ...(otherVideo ? {} : { video_default: COSMOS_PROFILE }) },
+      'NVIDIA_API_KEY default',
+    );
+  }
   if (providers.modelsFile)
     put(
       readRegistryFile(providers.modelsFile, options.readFile ?? ((p) => readFileSync(p, 'utf8')), problems),

@@ -1,5 +1,5 @@
 import { fingerprint, KeyRing } from './key-ring.service';
-import { ProviderErrorCodes } from './provider.errors';
+import { Errors } from '@app/domain';
 
 describe(KeyRing.name, () => {
   let now = 1_000_000;
@@ -47,7 +47,7 @@ describe(KeyRing.name, () => {
     expect([r.pick(), r.pick()].map((c) => c.key)).toEqual(['b', 'b']);
     r.markRejected('b');
     expect(() => r.pick()).toThrow(
-      expect.objectContaining({ code: ProviderErrorCodes.unauthorized, retryable: false }),
+      expect.objectContaining({ code: Errors.providerUnauthorized.code, retryable: false }),
     );
   });
 

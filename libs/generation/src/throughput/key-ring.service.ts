@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ProviderError, ProviderErrorCodes } from './provider.errors';
+import { isProviderError, ProviderError } from './provider.errors';
+import { type RetryPolicy, withRetries } from './retry.util';
+import { Errors } from '@app/domain';
 
 /** A short, stable, non-reversible name for a secret: safe in logs, Redis keys and stored job refs. */
 export function fingerprint(secret: string): string {
@@ -106,13 +108,84 @@ export class KeyRing {
     return this.states.every((s) => s.disabled);
   }
 
+  /**
+   * What a failed call on `key` means for the next one: a 429 rests that key (and the next try goes
+   * at once when another key is usable); a 401/403 drops it, and another key is tried at once
+   * (`nextKey` makes that refusal retryable in the caller's loop only) until every key is refused.
+   */
+  afterFailure(key: string, error: unknown): unknown {
+    if (isProviderError(error, Errors.providerRateLimited)) {
+      this.markRateLimited(key, error.retryAfterMs);
+      if (this.hasUsableKey()) return error.withRetryAfter(0);
+      const choice = this.pick();
+      return error.withRetryAfter(choice.key === null ? choice.waitMs : 0);
+    }
+    if (isProviderError(error, Errors.providerUnauthorized)) {
+      this.markRejected(key);
+      if (this.allRejected()) {
+        try {
+          this.pick();
+        } catch (allRejected) {
+          return allRejected;
+        }
+      }
+      return new ProviderError(
+        Errors.providerUnauthorized,
+        error.message,
+        { ...error.details, retryAfterMs: 0, nextKey: true },
+        { cause: error },
+      );
+    }
+    return error;
+  }
+
+  /** The error for "no key can take a call for `waitMs`". */
+  allResting(waitMs: number): ProviderError {
+    return new ProviderError(Errors.providerRateLimited, `${this.options.provider}: every API key is rate limited`, {
+      provider: this.options.provider,
+      providerStatus: 429,
+      retryAfterMs: waitMs,
+    });
+  }
+
+  /**
+   * Runs `fn` on the key a provider job was made with (its fingerprint), with retries. When that key
+   * is gone from the configuration, any usable key of the same account is tried in turn. A job the
+   * key does not know (404) is null; a refused key moves on to the next.
+   */
+  async withOwnKey<T>(
+    keyFingerprint: string | null,
+    retry: RetryPolicy & { signal?: AbortSignal },
+    fn: (key: string, fingerprint: string) => Promise<T>,
+  ): Promise<T | null> {
+    const own = keyFingerprint ? this.byFingerprint(keyFingerprint) : null;
+    const keys = own ? [{ key: own, fingerprint: keyFingerprint! }] : this.ordered();
+    let last: unknown = null;
+    for (const { key, fingerprint: fp } of keys) {
+      try {
+        return await withRetries(() => fn(key, fp), retry);
+      } catch (error) {
+        if (isProviderError(error, Errors.providerRejected) && error.details.notFound) {
+          last = null;
+          continue;
+        }
+        if (isProviderError(error, Errors.providerUnauthorized) && !own) {
+          last = error;
+          continue;
+        }
+        throw error;
+      }
+    }
+    if (last) throw last;
+    return null;
+  }
+
   private assertSomeKeyAuthorised(): void {
     if (this.allRejected()) {
       throw new ProviderError(
-        ProviderErrorCodes.unauthorized,
+        Errors.providerUnauthorized,
         `${this.options.provider}: every API key was rejected (401/403); check the configured tokens`,
         { provider: this.options.provider, keys: this.states.map((s) => s.fingerprint) },
-        { retryable: false },
       );
     }
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import { type RedisClient } from '@app/pipeline';
 import { abortError, sleep } from './provider.errors';
 
 /** Every key the throughput layer writes lives under `${prefix}:provider:`, next to the queues of the same prefix. */
@@ -90,13 +90,13 @@ export class SemaphoreLease {
   }
 }
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   rsSemAcquire(key: string, limit: number, leaseMs: number, id: string): Promise<number>;
   rsSemRenew(key: string, leaseMs: number, id: string): Promise<number>;
   rsSemCount(key: string): Promise<number>;
 };
 
-function scripted(redis: Redis): ScriptedRedis {
+function scripted(redis: RedisClient): ScriptedRedis {
   const r = redis as ScriptedRedis;
   if (typeof r.rsSemAcquire !== 'function') {
     redis.defineCommand('rsSemAcquire', { numberOfKeys: 1, lua: ACQUIRE });
@@ -119,7 +119,7 @@ export class ProviderSemaphore {
   private readonly pollMs: number;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly options: SemaphoreOptions,
   ) {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('semaphore limit must be >= 1');

@@ -1,21 +1,4 @@
-import { AppError } from '@app/domain';
-
-/**
- * What a provider failure means for the caller. Every adapter ends in one of these codes, so a
- * job's `error.code` says whether to wait (rate limited), fix configuration (unauthorized),
- * change the request (rejected, limit exceeded) or simply try again later.
- */
-export const ProviderErrorCodes = {
-  rateLimited: 'PROVIDER.RATE_LIMITED',
-  unavailable: 'PROVIDER.UNAVAILABLE',
-  timeout: 'PROVIDER.TIMEOUT',
-  rejected: 'PROVIDER.REJECTED',
-  unauthorized: 'PROVIDER.UNAUTHORIZED',
-  failed: 'PROVIDER.FAILED',
-  badOutput: 'PROVIDER.BAD_OUTPUT',
-  limitExceeded: 'PROVIDER.LIMIT_EXCEEDED',
-} as const;
-export type ProviderErrorCode = (typeof ProviderErrorCodes)[keyof typeof ProviderErrorCodes];
+import { AppError, type ErrorSpec } from '@app/domain';
 
 export interface ProviderErrorDetails {
   provider: string;
@@ -26,14 +9,16 @@ export interface ProviderErrorDetails {
   [key: string]: unknown;
 }
 
+/**
+ * A provider failure, always one of the catalog's `PROVIDER.*` codes, so a job's `error.code` says
+ * whether to wait (rate limited), fix configuration (unauthorized), change the request (rejected,
+ * limit exceeded) or simply try again later.
+ */
 export class ProviderError extends AppError {
-  constructor(
-    code: ProviderErrorCode,
-    message: string,
-    readonly details: ProviderErrorDetails,
-    options: { cause?: unknown; retryable?: boolean } = {},
-  ) {
-    super(code, message, { ...options, details });
+  declare readonly details: ProviderErrorDetails;
+
+  constructor(spec: ErrorSpec, message: string, details: ProviderErrorDetails, options: { cause?: unknown } = {}) {
+    super(spec, message, { ...options, details });
     this.name = 'ProviderError';
   }
 
@@ -43,17 +28,12 @@ export class ProviderError extends AppError {
 
   /** The same failure with a different wait, e.g. 0 when another key can take the next attempt at once. */
   withRetryAfter(retryAfterMs: number | undefined): ProviderError {
-    return new ProviderError(
-      this.code as ProviderErrorCode,
-      this.message,
-      { ...this.details, retryAfterMs },
-      { cause: this.cause, retryable: this.retryable },
-    );
+    return new ProviderError(this.spec, this.message, { ...this.details, retryAfterMs }, { cause: this.cause });
   }
 }
 
-export function isProviderError(error: unknown, code?: ProviderErrorCode): error is ProviderError {
-  return error instanceof ProviderError && (code === undefined || error.code === code);
+export function isProviderError(error: unknown, spec?: ErrorSpec): error is ProviderError {
+  return error instanceof ProviderError && (spec === undefined || error.code === spec.code);
 }
 
 /** True for our own cancellation: it must end the step at once, never be retried or reported as a provider fault. */

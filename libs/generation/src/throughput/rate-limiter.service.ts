@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { type RedisClient } from '@app/pipeline';
 import { sleep } from './provider.errors';
 import { providerKey } from './provider-semaphore.service';
 
@@ -21,7 +21,7 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
 return wait`;
 
-type ScriptedRedis = Redis & { rsRateTake(key: string, rate: number, burst: number): Promise<number> };
+type ScriptedRedis = RedisClient & { rsRateTake(key: string, rate: number, burst: number): Promise<number> };
 
 export interface RateLimiterOptions {
   prefix: string;
@@ -39,7 +39,7 @@ export class RateLimiter {
   private readonly burst: number;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly options: RateLimiterOptions,
   ) {
     if (!(options.perSecond > 0)) throw new RangeError('rate limit must be > 0 per second');

@@ -1,24 +1,13 @@
-import { AppError } from '@app/domain';
-import { ProviderError, ProviderErrorCodes } from './provider.errors';
+import { AppError, Errors } from '@app/domain';
+import { ProviderError } from './provider.errors';
 import { isSafeToResend, retryDelayMs, withRetries } from './retry.util';
 
 const policy = { attempts: 5, baseMs: 100, maxMs: 1_000, maxRetryAfterMs: 5_000 };
 
 function failure(status: number, retryAfterMs?: number): ProviderError {
   const code =
-    status === 429
-      ? ProviderErrorCodes.rateLimited
-      : status >= 500
-        ? ProviderErrorCodes.unavailable
-        : ProviderErrorCodes.rejected;
-  return new ProviderError(
-    code,
-    `status ${status}`,
-    { provider: 'test', providerStatus: status, retryAfterMs },
-    {
-      retryable: status === 429 || status >= 500,
-    },
-  );
+    status === 429 ? Errors.providerRateLimited : status >= 500 ? Errors.providerUnavailable : Errors.providerRejected;
+  return new ProviderError(code, `status ${status}`, { provider: 'test', providerStatus: status, retryAfterMs });
 }
 
 describe(retryDelayMs.name, () => {
@@ -60,7 +49,7 @@ describe(withRetries.name, () => {
 
   it('fails at once on a non-retryable 4xx', async () => {
     const fn = jest.fn().mockRejectedValue(failure(422));
-    await expect(withRetries(fn, { ...policy, sleep })).rejects.toMatchObject({ code: ProviderErrorCodes.rejected });
+    await expect(withRetries(fn, { ...policy, sleep })).rejects.toMatchObject({ code: Errors.providerRejected.code });
     expect(fn).toHaveBeenCalledTimes(1);
     expect(sleeps).toEqual([]);
   });
@@ -68,7 +57,7 @@ describe(withRetries.name, () => {
   it('throws the last error when the attempts run out', async () => {
     const fn = jest.fn().mockRejectedValueOnce(failure(429)).mockRejectedValue(failure(503));
     await expect(withRetries(fn, { ...policy, attempts: 3, sleep })).rejects.toMatchObject({
-      code: ProviderErrorCodes.unavailable,
+      code: Errors.providerUnavailable.code,
     });
     expect(fn).toHaveBeenCalledTimes(3);
   });
@@ -76,7 +65,7 @@ describe(withRetries.name, () => {
   it('retries only what retryIf allows when given', async () => {
     const fn = jest.fn().mockRejectedValue(failure(500));
     await expect(withRetries(fn, { ...policy, sleep, retryIf: isSafeToResend })).rejects.toMatchObject({
-      code: ProviderErrorCodes.unavailable,
+      code: Errors.providerUnavailable.code,
     });
     expect(fn).toHaveBeenCalledTimes(1);
   });
@@ -100,13 +89,8 @@ describe(isSafeToResend.name, () => {
     expect(isSafeToResend(failure(503))).toBe(true);
     expect(isSafeToResend(failure(500))).toBe(false);
     expect(isSafeToResend(failure(504))).toBe(false);
-    const refused = new ProviderError(
-      ProviderErrorCodes.unavailable,
-      'refused',
-      { provider: 't', connectFailed: true },
-      { retryable: true },
-    );
+    const refused = new ProviderError(Errors.providerUnavailable, 'refused', { provider: 't', connectFailed: true });
     expect(isSafeToResend(refused)).toBe(true);
-    expect(isSafeToResend(new AppError('X', 'y', { retryable: true }))).toBe(false);
+    expect(isSafeToResend(new AppError(Errors.plannerTimeout, 'y'))).toBe(false);
   });
 });

@@ -24,15 +24,18 @@ export interface RetryOptions extends RetryPolicy {
 
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
-/** Whether another try can help: only errors that say so (429, 5xx, timeouts, unreadable output). */
+/**
+ * Whether another try can help: errors whose code says so (429, 5xx, timeouts, unreadable output),
+ * and a refusal of one key when another key can take the next try (`nextKey`).
+ */
 export function isRetryable(error: unknown): boolean {
   if (isAbortError(error)) return false;
-  return error instanceof AppError && error.retryable;
+  return error instanceof AppError && (error.retryable || error.details?.nextKey === true);
 }
 
 function retryAfterOf(error: unknown): number | undefined {
   if (!(error instanceof AppError)) return undefined;
-  const value = error.options.details?.retryAfterMs;
+  const value = error.details?.retryAfterMs;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
@@ -76,6 +79,6 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, option
  */
 export function isSafeToResend(error: unknown): boolean {
   if (!isRetryable(error) || !(error instanceof AppError)) return false;
-  const details = error.options.details ?? {};
+  const details = error.details ?? {};
   return [401, 403, 429, 503].includes(details.providerStatus as number) || details.connectFailed === true;
 }

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { AppError, type Problem, validateWith } from '@app/domain';
+import { AppError, Errors, type ErrorSpec, type Problem, validateWith } from '@app/domain';
 
 export interface LlmSettings {
   apiKey: string | null;
@@ -29,8 +29,10 @@ export interface JsonRequest<S extends z.ZodType> {
   schemaName: string;
   /** Rules beyond the schema; their problems are sent back for the one repair like schema errors. */
   check?: (value: z.output<S>) => Problem[];
-  /** Code of the error thrown when the answer is still invalid after the repair. */
-  invalidCode: string;
+  /** Deterministic fixes applied to the parsed answer before it is validated (no model call). */
+  repair?: (value: unknown) => unknown;
+  /** The error thrown when the answer is still invalid after the repair. */
+  invalidCode: ErrorSpec;
   signal?: AbortSignal;
 }
 
@@ -82,7 +84,7 @@ export class LlmJsonClient {
       const content = await this.call(messages, schema, request, report);
       const parsed = parseJson(content);
       const validated = parsed.ok
-        ? validateWith(request.schema, parsed.value)
+        ? validateWith(request.schema, request.repair ? request.repair(parsed.value) : parsed.value)
         : { ok: false as const, problems: parsed.problems };
       problems = validated.ok ? (request.check?.(validated.value) ?? []) : validated.problems;
       if (validated.ok && !problems.length) {
@@ -106,7 +108,6 @@ export class LlmJsonClient {
         .slice(0, 10)
         .map((p) => `${p.field} ${p.reason}`)
         .join('; ')}`,
-      { retryable: false, status: 502 },
     );
   }
 
@@ -212,33 +213,26 @@ function parseJson(content: string): { ok: true; value: unknown } | { ok: false;
 function mapError(error: unknown): unknown {
   if (error instanceof OpenAI.APIUserAbortError) return error;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new AppError('PLANNER.TIMEOUT', 'the LLM server did not answer in time', {
+    return new AppError(Errors.plannerTimeout, 'the LLM server did not answer in time', {
       cause: error,
-      retryable: true,
-      status: 504,
     });
   }
   if (error instanceof OpenAI.RateLimitError) {
-    return new AppError('PLANNER.RATE_LIMITED', 'the LLM server kept answering 429', {
+    return new AppError(Errors.plannerRateLimited, 'the LLM server kept answering 429', {
       cause: error,
-      retryable: true,
-      status: 503,
     });
   }
   if (error instanceof OpenAI.InternalServerError || error instanceof OpenAI.APIConnectionError) {
-    return new AppError('PLANNER.UNAVAILABLE', `the LLM server is unavailable: ${(error as Error).message}`, {
+    return new AppError(Errors.plannerUnavailable, `the LLM server is unavailable: ${(error as Error).message}`, {
       cause: error,
-      retryable: true,
-      status: 503,
     });
   }
   if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-    return new AppError('PLANNER.UNAUTHORIZED', 'the LLM server rejected the API key', { cause: error, status: 502 });
+    return new AppError(Errors.plannerUnauthorized, 'the LLM server rejected the API key', { cause: error });
   }
   if (error instanceof OpenAI.APIError) {
-    return new AppError('PLANNER.REJECTED', `the LLM server rejected the request: ${error.message}`, {
+    return new AppError(Errors.plannerRejected, `the LLM server rejected the request: ${error.message}`, {
       cause: error,
-      status: 502,
     });
   }
   return error;

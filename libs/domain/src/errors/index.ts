@@ -1,0 +1,3 @@
+export * from './error-catalog';
+export * from './app-error';
+export * from './public-message';

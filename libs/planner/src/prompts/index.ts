@@ -1,2 +1,0 @@
-export * from './prompt-toolkit.port';
-export * from './template-prompt.toolkit';

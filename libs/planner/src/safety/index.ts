@@ -1,3 +1,0 @@
-export * from './blocked-categories';
-export * from './safety.screen';
-export * from './safety.module';
