@@ -26,6 +26,10 @@ describe('multi-process soak on a Redis Cluster', () => {
     expect(report.lostEvents).toBe(0);
   });
 
+  it('pays for no clip twice: no provider create is repeated, also when a worker died right after one', () => {
+    expect(report.repeatedCreates).toBe(0);
+  });
+
   it('kills and restarts workers along the way, with both API processes serving', () => {
     expect(report.workerRestarts).toBeGreaterThanOrEqual(2);
     expect(Math.min(...report.apiRequests)).toBeGreaterThan(0);

@@ -41,6 +41,10 @@ export interface SoakReport {
   workerRestarts: number;
   /** provider video creates sent twice with the same request (a clip paid for twice) */
   repeatedCreates: number;
+  /** each repeated request: its seed and when each copy reached the provider (s into the soak) */
+  repeats: Array<{ seed: string | null; sentAtSec: number[] }>;
+  /** when each worker was SIGKILLed (s into the soak), to set beside the repeats */
+  kills: Array<{ worker: string; atSec: number }>;
   /** further creates beyond one per scene with a new seed: continuity retries, by design */
   retriedCreates: number;
   /** requests the proxy sent to each API process */
@@ -137,10 +141,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     // the killer: one worker every killEverySec, round robin
     let restarts = 0;
+    const kills: SoakReport['kills'] = [];
     const workers = procs.filter((p) => p.name.startsWith('worker'));
+    const soakStart = Date.now();
     const killer = setInterval(() => {
       const victim = workers[restarts % workers.length];
       restarts++;
+      kills.push({ worker: victim.name, atSec: (Date.now() - soakStart) / 1000 });
       log(`soak: SIGKILL ${victim.name}`);
       victim.child?.kill('SIGKILL');
       setTimeout(() => !stopping && start(victim, onExit), 500);
@@ -204,10 +211,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       .reduce((n, v) => n + v.scenes.length, 0);
     // A create sent again with the same request (prompt, seed, size, frames, reference frame) is a
     // second payment for one clip; a continuity retry differs in its seed and is counted apart.
-    const creates = video
-      .requestsTo('POST', /^\/v1\/videos$/)
-      .map((r) => JSON.stringify([r.fields, r.files?.input_reference?.sha256 ?? null]));
+    const posts = video.requestsTo('POST', /^\/v1\/videos$/);
+    const creates = posts.map((r) => JSON.stringify([r.fields, r.files?.input_reference?.sha256 ?? null]));
     const repeatedCreates = creates.length - new Set(creates).size;
+    const sentAt = new Map<string, number[]>();
+    for (const [i, key] of creates.entries())
+      sentAt.set(key, [...(sentAt.get(key) ?? []), (posts[i].at - soakStart) / 1000]);
+    const repeats = [...sentAt.entries()]
+      .filter(([, at]) => at.length > 1)
+      .map(([key, at]) => ({ seed: (JSON.parse(key)[0] as Record<string, string>).seed ?? null, sentAtSec: at }));
     const walls = views
       .filter((v) => v.status === 'completed')
       .map((v) => (Date.parse(v.updatedAt) - Date.parse(v.createdAt)) / 1000)
@@ -227,6 +239,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       lostEvents: watched.reduce((n, w) => n + w.seen.filter((s) => !s).length, 0),
       workerRestarts: restarts,
       repeatedCreates,
+      repeats,
+      kills,
       retriedCreates: Math.max(0, creates.length - repeatedCreates - providerScenes),
       apiRequests: proxy.counts(),
       statuses: views.reduce<Record<string, number>>((n, v) => ({ ...n, [v.status]: (n[v.status] ?? 0) + 1 }), {}),

@@ -12,6 +12,7 @@ import {
   type JobError,
   type PartStatus,
   type PlanningRecord,
+  type ProviderIntentRecord,
   type ProviderJobRecord,
   type RevisionRecord,
   type RevisionStatus,
@@ -281,6 +282,7 @@ export function revisionStarted(start: RevisionStart, at = now()): JobMutation {
         finishedAt: keep ? was.finishedAt : null,
         clipKey: keep ? was.clipKey : null,
         providerJob: null,
+        createIntents: {},
         profile: s.profile,
         strategy: s.strategy,
       };
@@ -365,6 +367,19 @@ export function sceneProviderJobCreated(
     if (!scene || !isLive(scene.status)) return false;
     if (attempt === 'retry') scene.retryProviderJob = ref;
     else scene.providerJob = ref;
+  };
+}
+
+/** A scene's create is about to be sent: recorded first, so a crash before its job is recorded loses nothing. */
+export function sceneProviderIntent(
+  index: number,
+  intent: ProviderIntentRecord,
+  attempt: 'first' | 'retry' = 'first',
+): JobMutation {
+  return (job) => {
+    const scene = job.scenes[index];
+    if (!scene || !isLive(scene.status)) return false;
+    scene.createIntents = { ...scene.createIntents, [attempt]: intent };
   };
 }
 

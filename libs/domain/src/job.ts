@@ -4,7 +4,7 @@ import { type JobStatus, TERMINAL_JOB_STATUSES } from './vocabulary';
 import { type ContinuityStrategy } from './schedule';
 import { type RevisionChange, type RevisionRemake, type RevisionScenePlan } from './revision';
 import { type AssetRecord, type JobKind } from './asset';
-import { type ProviderJobRecord } from './provider-job';
+import { type ProviderIntentRecord, type ProviderJobRecord } from './provider-job';
 
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(TERMINAL_JOB_STATUSES);
 
@@ -32,6 +32,8 @@ export interface SceneState {
   providerJob?: ProviderJobRecord | null;
   /** the provider job of its one continuity retry (another seed), kept apart so a restart resumes each attempt's own */
   retryProviderJob?: ProviderJobRecord | null;
+  /** each attempt's create as sent, written before the request: a restart adopts a job it made but never recorded */
+  createIntents?: Partial<Record<'first' | 'retry', ProviderIntentRecord>>;
   /** the video model profile (and so the scene queue) it is generated with */
   profile?: string;
   /** how it meets the scene it flows out of: after it (chained) or from shared keyframes (anchored) */
@@ -66,7 +68,7 @@ export interface ColourMatchRecord {
   applied: boolean;
 }
 
-export type { ProviderJobRecord } from './provider-job';
+export type { ProviderIntentRecord, ProviderJobRecord } from './provider-job';
 
 /** What a job used: seconds generated per model, calls, estimated cost from the registry's prices. */
 export interface UsageRecord {

@@ -10,6 +10,7 @@ import { ReplicateWebhookRelay, ReplicateWebhookWaiter } from './replicate';
 import { GENERATORS, MODEL_REGISTRY, PROVIDER_REDIS } from './generation.tokens';
 import { CostEstimator, loadModelRegistry, type ModelRegistry, ModelRouter } from './registry';
 import { SynthMusicGenerator } from './embedded/synth-music.generator';
+import { ProviderJobClaims } from './throughput/provider-job.claims';
 
 /**
  * Owns the provider connections: closes them at shutdown, and, when Replicate webhooks are
@@ -19,6 +20,7 @@ import { SynthMusicGenerator } from './embedded/synth-music.generator';
 export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
   readonly relay: ReplicateWebhookRelay;
   readonly waiter = new ReplicateWebhookWaiter();
+  readonly claims: ProviderJobClaims;
   private subscriber: RedisClient | null = null;
 
   constructor(
@@ -26,6 +28,7 @@ export class ProviderConnection implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.relay = new ReplicateWebhookRelay(config.queuePrefix);
+    this.claims = new ProviderJobClaims(redis, config.queuePrefix);
   }
 
   async onModuleInit() {

@@ -10,6 +10,21 @@ export interface ProviderJobRef {
   createdAt: string;
 }
 
+/**
+ * A create about to be sent: where, when and what the provider will echo back of it. Recorded before
+ * the request, it lets a restart find a job the provider made but the crashed run never recorded
+ * (the provider answered, the process died before its record was written) instead of paying again.
+ */
+export interface ProviderIntent {
+  provider: string;
+  endpoint: string;
+  model: string;
+  /** when the request was sent (ISO); the provider's job was created at or after it */
+  at: string;
+  /** a digest of the request fields the provider echoes in its job records (prompt, size) */
+  fingerprint: string;
+}
+
 /** What a generation used, for the job's cost record. */
 export interface GenerationUsage {
   provider: string;
@@ -25,8 +40,20 @@ export interface StepOptions {
   onProgress?: (fraction: number) => void;
   /** a provider job an earlier attempt created: poll it to the end instead of creating (and paying for) another */
   resume?: ProviderJobRef | null;
-  /** called with the provider's job before polling starts, so it is stored before anything can crash */
-  onProviderJob?: (ref: ProviderJobRef) => Promise<void>;
+  /**
+   * called with the provider's job before polling starts, so it is stored before anything can crash;
+   * `adopted` when it is an earlier attempt's unrecorded job (see `resumeIntent`), not a new one
+   */
+  onProviderJob?: (ref: ProviderJobRef, adopted?: boolean) => Promise<void>;
+  /** called before a create is sent, so it is stored before the provider can bill for it */
+  onProviderIntent?: (intent: ProviderIntent) => Promise<void>;
+  /** an earlier attempt's create that was sent but whose job was never recorded: adopt that job if it exists */
+  resumeIntent?: ProviderIntent | null;
+  /**
+   * Takes a provider job for this generation, exclusively: false when another generation holds it.
+   * Without it no unrecorded job is adopted (nothing would stop two restarts adopting the same one).
+   */
+  claimProviderJob?: (ref: ProviderJobRef) => Promise<boolean>;
 }
 
 export interface GenerationResult {

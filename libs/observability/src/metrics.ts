@@ -104,6 +104,12 @@ export class ReelsmithMetrics {
     labelNames: ['provider', 'model'] as const,
     registers: [this.registry],
   });
+  readonly providerJobsAdopted = new Counter({
+    name: 'reelsmith_provider_jobs_adopted_total',
+    help: 'Provider jobs a restarted attempt found and adopted because the crashed one never recorded them (a create not paid twice)',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
   readonly expiredJobs = new Counter({
     name: 'reelsmith_jobs_expired_total',
     help: 'Live jobs the stale-job sweep ended with JOB.EXPIRED',

@@ -339,7 +339,7 @@ export interface FakeVllmOmniOptions {
 
 /**
  * A local server speaking vLLM-Omni's published HTTP contract: the async Videos API
- * (POST/GET/DELETE /v1/videos, GET /v1/videos/{id}/content), image generation, speech and
+ * (POST/GET/DELETE /v1/videos, the list GET /v1/videos, GET /v1/videos/{id}/content), image generation, speech and
  * /v1/models. Jobs go queued -> in_progress -> completed on a clock; every request is recorded; faults
  * are scripted or drawn at a seeded rate; concurrency (requests and running jobs) is measured.
  */
@@ -517,6 +517,7 @@ export class FakeVllmOmniServer {
       });
     }
     if (isCreate) return this.createVideo(res, form, record, jobFailure);
+    if (method === 'GET' && path === '/v1/videos') return this.listVideos(res, new URL(req.url ?? '/', 'http://fake'));
     const videoMatch = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(path);
     if (videoMatch) {
       const job = this.jobs.get(decodeURIComponent(videoMatch[1]));
@@ -643,6 +644,27 @@ export class FakeVllmOmniServer {
         progress: Math.floor((100 * (now - job.startsAt)) / (job.endsAt - job.startsAt)),
       };
     return job.failure ? { status: 'failed', progress: 100 } : { status: 'completed', progress: 100 };
+  }
+
+  /**
+   * GET /v1/videos: the stored jobs as a VideoListResponse, newest first unless `order=asc`, `limit`
+   * (1-100, default 20) at a time after the job `after` names.
+   */
+  private listVideos(res: ServerResponse, url: URL): void {
+    const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+    const live = [...this.jobs.values()].filter((j) => j.deletedAt === null);
+    live.sort((a, b) => a.createdAt - b.createdAt);
+    if (url.searchParams.get('order') !== 'asc') live.reverse();
+    const after = url.searchParams.get('after');
+    const from = after ? live.findIndex((j) => j.id === after) + 1 : 0;
+    const page = live.slice(from, from + limit).map((j) => this.recordOf(j));
+    sendJson(res, 200, {
+      object: 'list',
+      data: page,
+      first_id: page[0]?.id ?? null,
+      last_id: page.at(-1)?.id ?? null,
+      has_more: from + limit < live.length,
+    });
   }
 
   /** The VideoResponse record vLLM-Omni answers for a job. */

@@ -16,7 +16,7 @@ export interface JobView {
   updatedAt: string;
   brief: Job['brief'];
   scenes: Array<
-    Omit<Job['scenes'][number], 'clipKey' | 'providerJob' | 'retryProviderJob'> & {
+    Omit<Job['scenes'][number], 'clipKey' | 'providerJob' | 'retryProviderJob' | 'createIntents'> & {
       clipUrl?: string;
       providerJobId?: string;
     }
@@ -55,7 +55,7 @@ export class JobViews {
 
   async of(job: Job): Promise<JobView> {
     const scenes = await Promise.all(
-      job.scenes.map(async ({ clipKey, providerJob, retryProviderJob: _retry, ...rest }) => {
+      job.scenes.map(async ({ clipKey, providerJob, retryProviderJob: _retry, createIntents: _intents, ...rest }) => {
         // The provider's job id helps support find a generation; its endpoint stays internal.
         const scene = providerJob ? { ...rest, providerJobId: providerJob.id } : rest;
         return scene.status === 'completed' && clipKey

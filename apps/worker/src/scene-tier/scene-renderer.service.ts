@@ -8,6 +8,7 @@ import {
   type GenerationUsage,
   type Generators,
   type ModelProfile,
+  type ProviderIntent,
   type ProviderJobRef,
   type VideoRequest,
 } from '@app/generation';
@@ -33,6 +34,8 @@ export interface SceneRenderRequest {
   resume: ProviderJobRef | null;
   /** the same for the continuity retry (another seed), when an earlier run got that far */
   resumeRetry?: ProviderJobRef | null;
+  /** creates an earlier run sent per attempt; one without a recorded job is looked for at the provider */
+  intents?: Partial<Record<RenderAttempt, ProviderIntent>>;
   signal: AbortSignal;
 }
 
@@ -41,8 +44,15 @@ export interface SceneRenderHooks {
   /** a slot is held and generation begins */
   started(slot: SlotInfo): Promise<void>;
   progressed(fraction: number): void;
-  /** the provider's job exists (and is billed): record it before anything else can fail */
-  providerJobCreated(ref: ProviderJobRef, attempt: RenderAttempt): Promise<void>;
+  /** a create is about to be sent: record it before the provider can bill for it */
+  providerIntent(intent: ProviderIntent, attempt: RenderAttempt): Promise<void>;
+  /** takes the provider's job for this attempt, exclusively (false: another generation holds it) */
+  claimProviderJob(ref: ProviderJobRef, attempt: RenderAttempt): Promise<boolean>;
+  /**
+   * the provider's job exists (and is billed): record it before anything else can fail; `adopted`
+   * when an earlier run created it and died before recording it
+   */
+  providerJobCreated(ref: ProviderJobRef, attempt: RenderAttempt, adopted: boolean): Promise<void>;
   used(usage: GenerationUsage | undefined): Promise<void>;
   /** whether an error (from a hook) says the job has ended elsewhere and no longer wants this scene */
   jobEnded(error: unknown): boolean;
@@ -160,7 +170,8 @@ export class SceneRenderer {
 
   /**
    * Waits for a slot and generates. A provider job an earlier attempt started is polled to its
-   * end, never paid for twice; one the job no longer wants (aborted) is cancelled at the provider.
+   * end, never paid for twice (also one it sent but never recorded, found by its intent); one the
+   * job no longer wants (aborted) is cancelled at the provider.
    */
   private async generateOnSlot(
     scene: SceneRenderRequest,
@@ -198,9 +209,13 @@ export class SceneRenderer {
                 signal,
                 onProgress: hooks.progressed,
                 resume,
-                onProviderJob: async (created) => {
+                // used only when there is no recorded job to resume, or it is gone
+                resumeIntent: scene.intents?.[kind] ?? null,
+                onProviderIntent: (intent) => hooks.providerIntent(intent, kind),
+                claimProviderJob: (ref) => hooks.claimProviderJob(ref, kind),
+                onProviderJob: async (created, adopted) => {
                   providerJob = created;
-                  await hooks.providerJobCreated(created, kind);
+                  await hooks.providerJobCreated(created, kind, adopted ?? false);
                 },
               });
       } catch (error) {

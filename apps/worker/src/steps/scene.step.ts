@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job as BullJob } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
@@ -10,6 +10,7 @@ import {
   scheduleOfRow,
   sceneCompleted,
   sceneProgressed,
+  sceneProviderIntent,
   sceneProviderJobCreated,
   sceneStarted,
   revisionSpendUsd,
@@ -24,9 +25,10 @@ import {
   MODEL_REGISTRY,
   type ModelRegistry,
   ModelRouter,
+  ProviderConnection,
 } from '@app/generation';
 import { JobRepository } from '@app/persistence';
-import { type ScenePayload } from '@app/pipeline';
+import { flowIdOf, type ScenePayload } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
 import { Composer } from '@app/media';
 import { type StepHandler } from '../queues/step-handler';
@@ -47,6 +49,8 @@ import { withWorkDir } from './work-dir';
  */
 @Injectable()
 export class SceneStep implements StepHandler {
+  private readonly logger = new Logger(SceneStep.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly steps: StepRunner,
@@ -58,6 +62,7 @@ export class SceneStep implements StepHandler {
     private readonly router: ModelRouter,
     private readonly usage: UsageRecorder,
     private readonly renderer: SceneRenderer,
+    private readonly connection: ProviderConnection,
     @Inject(GENERATORS) private readonly generators: Generators,
     @Inject(MODEL_REGISTRY) private readonly registry: ModelRegistry,
   ) {}
@@ -120,13 +125,23 @@ export class SceneStep implements StepHandler {
             colourReference,
             resume: job.scenes[index]?.providerJob ?? null,
             resumeRetry: job.scenes[index]?.retryProviderJob ?? null,
+            intents: job.scenes[index]?.createIntents,
             signal,
           },
           {
             started: (slot) => update(sceneStarted(index, slot.id)).then(() => undefined),
             progressed: progressWriter((percent) => update(sceneProgressed(index, percent))),
-            providerJobCreated: (created, attempt) =>
-              update(sceneProviderJobCreated(index, created, attempt)).then(() => undefined),
+            providerIntent: (intent, attempt) =>
+              update(sceneProviderIntent(index, intent, attempt)).then(() => undefined),
+            claimProviderJob: (providerJob, attempt) =>
+              this.connection.claims.claim(providerJob, `${flowIdOf(ref)}/scene-${index}/${attempt}`),
+            providerJobCreated: async (created, attempt, adopted) => {
+              if (adopted)
+                this.logger.log(
+                  `${ref.jobId} scene ${index}: adopted ${created.provider} job ${created.id}, created by an attempt that died before recording it`,
+                );
+              await update(sceneProviderJobCreated(index, created, attempt));
+            },
             used: (usage) => {
               cost += usage?.costUsd ?? 0;
               return this.usage.record(ref, usage);

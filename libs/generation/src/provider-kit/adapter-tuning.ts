@@ -13,6 +13,11 @@ export interface AdapterTuning {
   leaseMs: number;
   /** how often a worker waiting for a slot looks again */
   slotPollMs: number;
+  /**
+   * A listed job this young is not adopted as a crashed attempt's: its creator, were it alive, records
+   * and claims it within milliseconds of the answer, so only an older one can be an orphan.
+   */
+  orphanMinAgeMs: number;
 }
 
 export const DEFAULT_TUNING: AdapterTuning = {
@@ -23,6 +28,7 @@ export const DEFAULT_TUNING: AdapterTuning = {
   retry: { attempts: 6, baseMs: 500, maxMs: 15_000, maxRetryAfterMs: 60_000 },
   leaseMs: 60_000,
   slotPollMs: 250,
+  orphanMinAgeMs: 3_000,
 };
 
 export function tuningWith(overrides: Partial<AdapterTuning> = {}): AdapterTuning {

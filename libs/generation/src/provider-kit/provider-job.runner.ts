@@ -1,5 +1,5 @@
-import { type ProviderJobRef, type StepOptions } from '../generation.ports';
-import { ProviderError, sleep } from '../throughput/provider.errors';
+import { type ProviderIntent, type ProviderJobRef, type StepOptions } from '../generation.ports';
+import { isProviderError, ProviderError, sleep } from '../throughput/provider.errors';
 import { Errors, isOutOfMemoryMessage } from '@app/domain';
 import { metrics } from '@app/observability';
 import { type SemaphoreLease } from '../throughput/provider-semaphore.service';
@@ -20,8 +20,19 @@ export interface JobDriver<S> {
   readonly provider: string;
   /** the model the job runs, for metrics and out-of-memory counts */
   readonly model?: string;
-  /** creates the (billed) job; holds a concurrency slot until the runner releases it */
-  create(signal?: AbortSignal): Promise<{ ref: ProviderJobRef; snapshot: JobSnapshot<S>; lease: SemaphoreLease }>;
+  /**
+   * Creates the (billed) job; holds a concurrency slot until the runner releases it. `beforeSend` is
+   * awaited with the create's intent once its endpoint is chosen and before the request goes out.
+   */
+  create(
+    signal?: AbortSignal,
+    beforeSend?: (intent: ProviderIntent) => Promise<void>,
+  ): Promise<{ ref: ProviderJobRef; snapshot: JobSnapshot<S>; lease: SemaphoreLease }>;
+  /**
+   * The provider's jobs that an intent's create may have made (same endpoint, model and echoed
+   * fields, created in the intent's time window), likeliest first; for providers that list jobs.
+   */
+  findOrphans?(intent: ProviderIntent, signal?: AbortSignal): Promise<ProviderJobRef[]>;
   /** the earlier attempt's job, or null when it is gone (deleted, expired, failed) and must be made again */
   resume(
     ref: ProviderJobRef,
@@ -53,6 +64,11 @@ export interface JobRunResult<S> {
  * wrong, then poll with growing waits until it ends. Polling stops at `timeoutMs` with
  * PROVIDER.TIMEOUT, leaving the job running so the next attempt can resume it; a failed job is
  * PROVIDER.FAILED (the next attempt makes a new one, since resuming a failed job finds it gone).
+ *
+ * Never paying twice: a recorded job (`resume`) is polled again; a create that was sent but never
+ * recorded (`resumeIntent`: the process died between the provider's answer and the record) is looked
+ * for among the provider's jobs and the first one this generation can claim is adopted; only then is
+ * a new job created, its intent handed to `onProviderIntent` before the request is sent.
  */
 export async function runProviderJob<S>(
   driver: JobDriver<S>,
@@ -70,10 +86,22 @@ export async function runProviderJob<S>(
       const resumed = await driver.resume(ref, signal);
       if (resumed) ({ snapshot, lease } = resumed);
     }
+    if (!snapshot && options.resumeIntent) {
+      const adopted = await adoptOrphan(driver, options.resumeIntent, options, signal);
+      if (adopted) ({ ref, snapshot, lease } = adopted);
+    }
     if (!snapshot) {
-      const made = await driver.create(signal);
+      const made = await driver.create(signal, options.onProviderIntent);
       ({ ref, snapshot, lease } = made);
       created = true;
+      if (options.claimProviderJob && !(await options.claimProviderJob(made.ref))) {
+        // A restarted attempt elsewhere adopted it in the instant before our claim: it is theirs now.
+        throw new ProviderError(
+          Errors.providerFailed,
+          `${driver.provider}: job ${made.ref.id} was adopted by another attempt before it could be recorded`,
+          { provider: driver.provider, jobId: made.ref.id },
+        );
+      }
       try {
         await options.onProviderJob?.(made.ref);
       } catch (error) {
@@ -116,4 +144,39 @@ export async function runProviderJob<S>(
   } finally {
     await lease?.release();
   }
+}
+
+/**
+ * The first job an unrecorded create made that this generation can claim and the provider still has
+ * (a failed or vanished one is passed over), recorded through `onProviderJob` like a fresh create.
+ */
+async function adoptOrphan<S>(
+  driver: JobDriver<S>,
+  intent: ProviderIntent,
+  options: StepOptions,
+  signal?: AbortSignal,
+): Promise<{ ref: ProviderJobRef; snapshot: JobSnapshot<S>; lease: SemaphoreLease } | null> {
+  if (!driver.findOrphans || !options.claimProviderJob || intent.provider !== driver.provider) return null;
+  let candidates: ProviderJobRef[];
+  try {
+    candidates = await driver.findOrphans(intent, signal);
+  } catch (error) {
+    // A server without the list (an older release answers 404 or 405) cannot be asked: create anew.
+    if (isProviderError(error, Errors.providerRejected)) return null;
+    throw error;
+  }
+  for (const candidate of candidates) {
+    if (!(await options.claimProviderJob(candidate))) continue;
+    const resumed = await driver.resume(candidate, signal);
+    if (!resumed) continue;
+    metrics.providerJobsAdopted.inc({ provider: driver.provider });
+    try {
+      await options.onProviderJob?.(candidate, true);
+    } catch (error) {
+      await resumed.lease.release();
+      throw error;
+    }
+    return { ref: candidate, ...resumed };
+  }
+  return null;
 }

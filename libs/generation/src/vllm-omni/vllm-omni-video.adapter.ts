@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
   type GenerationResult,
+  type ProviderIntent,
   type ProviderJobRef,
   type StepOptions,
   type VideoGenerator,
@@ -32,6 +34,29 @@ const videoJobSchema = z.object({
   error: z.object({ message: z.string().optional() }).passthrough().nullable().optional(),
 });
 type VideoJob = z.infer<typeof videoJobSchema>;
+
+/** One job of GET /v1/videos (vLLM-Omni's VideoListResponse): what an unrecorded create is matched on. */
+const listedJobSchema = videoJobSchema.extend({
+  model: z.string(),
+  prompt: z.string(),
+  size: z.string().nullable().optional(),
+  created_at: z.number(),
+});
+const videoListSchema = z.object({
+  data: z.array(listedJobSchema),
+  has_more: z.boolean().optional(),
+  last_id: z.string().nullable().optional(),
+});
+
+/** The fields of a create the server echoes in its job records, as one digest. */
+function fingerprintOf(prompt: string, size: string | null | undefined): string {
+  return createHash('sha256')
+    .update(`${prompt}\n${size ?? ''}`)
+    .digest('hex');
+}
+
+/** Pages of the job list read when looking for an unrecorded create (100 jobs each, newest first). */
+const ORPHAN_LIST_PAGES = 5;
 
 export interface VllmOmniVideoDeps {
   profile: ModelProfile;
@@ -170,12 +195,20 @@ export class VllmOmniVideoGenerator implements VideoGenerator {
       }
     };
 
+    const fingerprint = fingerprintOf(request.scene.visualPrompt, `${clamp.width}x${clamp.height}`);
     return {
       provider: VLLM_OMNI,
       model: profile.model,
-      create: async (signal) => {
+      create: async (signal, beforeSend) => {
         const { url, lease } = await endpoints.acquire(profile.model, signal);
         try {
+          await beforeSend?.({
+            provider: VLLM_OMNI,
+            endpoint: url,
+            model: profile.model,
+            at: new Date().toISOString(),
+            fingerprint,
+          });
           const answer = await withRetries(
             async () => {
               await endpoints.throttle(url, signal);
@@ -217,6 +250,7 @@ export class VllmOmniVideoGenerator implements VideoGenerator {
           throw error;
         }
       },
+      findOrphans: (intent, signal) => this.findOrphans(intent, signal),
       poll: async (ref, signal) => {
         const job = await getJob(ref, signal);
         return snapshotOf(
@@ -225,6 +259,62 @@ export class VllmOmniVideoGenerator implements VideoGenerator {
       },
       cancel: (ref) => this.cancel(ref),
     };
+  }
+
+  /**
+   * The jobs on the intent's server an unrecorded create may have made: same model, prompt and size,
+   * created between the intent and the create's timeout, not failed, nearest the intent first. Read
+   * from GET /v1/videos, newest first, until the list is older than the intent.
+   */
+  private async findOrphans(intent: ProviderIntent, signal?: AbortSignal): Promise<ProviderJobRef[]> {
+    const { http, tuning, endpoints } = this.deps;
+    const endpoint = trimBase(intent.endpoint);
+    const sentSec = Date.parse(intent.at) / 1000;
+    // the server stamps whole seconds; the create may have waited on retries up to its timeout
+    const from = Math.floor(sentSec) - 1;
+    const until = sentSec + (tuning.requestTimeoutMs * tuning.retry.attempts) / 1000 + 1;
+    const settled = (Date.now() - tuning.orphanMinAgeMs) / 1000;
+    const found: Array<{ ref: ProviderJobRef; distance: number }> = [];
+    let after: string | null = null;
+    for (let page = 0; page < ORPHAN_LIST_PAGES; page++) {
+      const query: string = `limit=100&order=desc${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+      const answer = await withRetries(
+        async () => {
+          await endpoints.throttle(endpoint, signal);
+          return http.json<unknown>({
+            method: 'GET',
+            url: `${endpoint}/v1/videos?${query}`,
+            timeoutMs: tuning.requestTimeoutMs,
+            signal,
+          });
+        },
+        { ...tuning.retry, signal },
+      );
+      const parsed = videoListSchema.safeParse(answer.body);
+      if (!parsed.success)
+        throw new ProviderError(
+          Errors.providerBadOutput,
+          `${VLLM_OMNI}: GET /v1/videos answered an unexpected list: ${parsed.error.issues[0]?.message}`,
+          { provider: VLLM_OMNI },
+        );
+      for (const job of parsed.data.data) {
+        const matches =
+          job.model === intent.model &&
+          job.status !== 'failed' &&
+          job.created_at >= from &&
+          job.created_at <= Math.min(until, settled) &&
+          fingerprintOf(job.prompt, job.size) === intent.fingerprint;
+        if (matches)
+          found.push({
+            ref: { provider: VLLM_OMNI, id: job.id, endpoint: intent.endpoint, model: job.model, createdAt: intent.at },
+            distance: Math.abs(job.created_at - sentSec),
+          });
+      }
+      const oldest = parsed.data.data.at(-1)?.created_at;
+      after = parsed.data.last_id ?? null;
+      if (!parsed.data.has_more || !after || oldest === undefined || oldest < from) break;
+    }
+    return found.sort((a, b) => a.distance - b.distance).map((f) => f.ref);
   }
 
   /** The multipart body POST /v1/videos takes (vLLM-Omni Videos API: OpenAI fields plus diffusion extensions). */

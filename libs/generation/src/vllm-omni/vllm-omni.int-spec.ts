@@ -7,7 +7,7 @@ import { loadConfig } from '@app/config';
 import { type OutputSpec, type StoryboardScene, Errors } from '@app/domain';
 import { FfmpegRunner } from '@app/media';
 import { deleteRedisPrefix, FakeVllmOmniServer, TEST_REDIS_URL } from '@app/testing';
-import { type ProviderJobRef, type VideoGenerator, type VideoRequest } from '../generation.ports';
+import { type ProviderIntent, type ProviderJobRef, type VideoGenerator, type VideoRequest } from '../generation.ports';
 import { loadModelRegistry } from '../registry/model-registry.loader';
 import { type AdapterTuning } from '../provider-kit/adapter-tuning';
 import { checkProviders, describeProviders } from '../provider-kit/provider-health.service';
@@ -22,6 +22,7 @@ const fast: Partial<AdapterTuning> = {
   downloadTimeoutMs: 5_000,
   leaseMs: 2_000,
   slotPollMs: 15,
+  orphanMinAgeMs: 0,
 };
 const embedded = {
   video: { name: 'animatic', real: false, generate: () => Promise.reject(new Error('embedded video not expected')) },
@@ -180,6 +181,75 @@ describe(`${createGenerators.name} on vLLM-Omni`, () => {
     expect(onProviderJob).not.toHaveBeenCalled();
     expect(server.requestsTo('GET', new RegExp(`^/v1/videos/${earlier.id}$`)).length).toBeGreaterThan(0);
     expect((await ffmpeg.probe(result.path)).video?.frames).toBe(60);
+  });
+
+  /** Claims as the worker's Redis claims behave: one owner per provider job. */
+  function claimsHeldBy(held = new Map<string, string>()) {
+    return {
+      held,
+      as: (owner: string) => async (ref: ProviderJobRef) =>
+        (held.get(ref.id) ?? held.set(ref.id, owner).get(ref.id)) === owner,
+    };
+  }
+
+  /**
+   * An attempt that dies between the provider's answer and its record of the job: its intent was
+   * recorded, its create reached the server, and nothing else (no record, no cancel).
+   */
+  async function crashAfterCreate(generators: Generators): Promise<{ intent: ProviderIntent; jobId: string }> {
+    let intent: ProviderIntent | undefined;
+    let made: ProviderJobRef | undefined;
+    await expect(
+      generators.video.generate(request(), {
+        onProviderIntent: async (i) => void (intent = i),
+        // the process is gone before it can claim or record what it made
+        claimProviderJob: async (ref) => ((made = ref), false),
+        onProviderJob: () => Promise.reject(new Error('never reached')),
+      }),
+    ).rejects.toMatchObject({ code: Errors.providerFailed.code });
+    return { intent: intent!, jobId: made!.id };
+  }
+
+  it('adopts the job a crashed attempt created but never recorded, instead of paying for another', async () => {
+    const { generators } = await setup();
+    const [server] = servers;
+    const { intent, jobId } = await crashAfterCreate(generators);
+    expect(intent).toEqual(
+      expect.objectContaining({ provider: 'vllm-omni', endpoint: server.url, model: server.model }),
+    );
+    // another scene's job with another prompt, made at the same moment, is not taken for it
+    const other = new FormData();
+    other.append('prompt', 'another scene');
+    other.append('model', server.model);
+    await fetch(`${server.url}/v1/videos`, { method: 'POST', body: other });
+
+    const recorded: ProviderJobRef[] = [];
+    const result = await generators.video.generate(request(), {
+      resumeIntent: intent,
+      claimProviderJob: claimsHeldBy().as('restarted'),
+      onProviderJob: async (ref) => void recorded.push(ref),
+    });
+    expect(server.createCount).toBe(2);
+    expect(recorded.map((r) => r.id)).toEqual([jobId]);
+    expect(server.requestsTo('GET', /^\/v1\/videos$/).length).toBeGreaterThan(0);
+    expect((await ffmpeg.probe(result.path)).video?.frames).toBe(60);
+  });
+
+  it('creates anew when another generation holds the unrecorded job', async () => {
+    const { generators } = await setup();
+    const [server] = servers;
+    const { intent, jobId } = await crashAfterCreate(generators);
+    const claims = claimsHeldBy(new Map([[jobId, 'another scene with the same prompt']]));
+    const recorded: ProviderJobRef[] = [];
+    await generators.video.generate(request(), {
+      resumeIntent: intent,
+      claimProviderJob: claims.as('restarted'),
+      onProviderJob: async (ref) => void recorded.push(ref),
+    });
+    expect(server.createCount).toBe(2);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].id).not.toBe(jobId);
+    expect(claims.held.get(recorded[0].id)).toBe('restarted');
   });
 
   it('makes the job again when the resumed one is gone from the server', async () => {
