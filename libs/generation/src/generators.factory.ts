@@ -60,6 +60,12 @@ export interface Generators {
   videoFor(profile: string): VideoGenerator;
   /** cancels a provider job whichever generator made it (a cancelled ad must not keep paying) */
   cancel(ref: ProviderJobRef): Promise<void>;
+  /**
+   * Frees what a provider keeps of a finished job (a vLLM-Omni server's copy of the clip), once our
+   * copy is stored: until then a restarted attempt resumes the job instead of paying for another.
+   * Best effort: providers expire finished jobs themselves.
+   */
+  release(ref: ProviderJobRef): Promise<void>;
 }
 
 const DEFAULT_CONCURRENCY = { 'vllm-omni': 1, replicate: 4, 'nvidia-cosmos': 1 } as const;
@@ -180,6 +186,10 @@ export function createGenerators(registry: ModelRegistry, config: GeneratorsConf
       if (ref.provider === REPLICATE && replicate) return replicate.cancel(ref.id, ReplicateClient.keyOf(ref.endpoint));
       // NVCF has no cancel for an accepted invocation: the aborted step stops polling, NVIDIA finishes it
       if (ref.provider === NVIDIA_COSMOS) return;
+    },
+    async release(ref) {
+      // Replicate and NVCF keep outputs for a while and drop them on their own
+      if (ref.provider === VLLM_OMNI) await cancelVllmOmniJob(vllmHttp, ref, tuning).catch(() => undefined);
     },
   };
 }

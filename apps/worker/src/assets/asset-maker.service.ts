@@ -109,6 +109,11 @@ export class AssetMaker {
     }
   }
 
+  /** Frees the provider's copy of a finished asset once ours is stored (see Generators.release). */
+  release(ref: ProviderJobRef): Promise<void> {
+    return this.generators.release(ref);
+  }
+
   /** What a generator call gets: the abort signal and the provider job to resume or to record. */
   private stepOptions(opts: MakeOptions): StepOptions {
     return { signal: opts.signal, resume: opts.resume, onProviderJob: opts.onProviderJob };

@@ -49,11 +49,13 @@ export class AssetStep implements StepHandler {
           inputs[name as keyof AssetInputPaths] = path;
         }
         await this.jobs.update(ref.tenantId, ref.jobId, assetGenerating(this.maker.backendOf(request)));
+        let providerJob = job.asset?.providerJob ?? null;
         const made = await this.maker.make(request, inputs, dir, {
           signal,
           // a provider job an earlier attempt (or a worker that died) started is resumed, not paid for again
-          resume: job.asset?.providerJob ?? null,
+          resume: providerJob,
           onProviderJob: async (created) => {
+            providerJob = created;
             await this.jobs.update(ref.tenantId, ref.jobId, assetProviderJobCreated(created));
           },
           marks: {
@@ -67,6 +69,7 @@ export class AssetStep implements StepHandler {
         await this.jobs.update(ref.tenantId, ref.jobId, composingStarted());
         const key = new ArtifactKeys(ref.tenantId, ref.jobId).assetOutput(0, made.ext);
         await this.store.putFile(key, made.path, made.contentType);
+        if (providerJob) await this.maker.release(providerJob);
         const output: StoredOutput = {
           type: made.type,
           aspectRatio: null,

@@ -6,6 +6,7 @@ import {
   clipDurationSec,
   type Job,
   outputSpecFor,
+  type ProviderJobRecord,
   type ScheduledScene,
   scheduleOfRow,
   sceneCompleted,
@@ -118,6 +119,7 @@ export class SceneStep implements StepHandler {
             : null;
         const started = performance.now();
         let cost = 0;
+        const createdJobs: ProviderJobRecord[] = [];
         const clip = await this.renderer.render(
           {
             profile,
@@ -140,6 +142,7 @@ export class SceneStep implements StepHandler {
                 this.logger.log(
                   `${ref.jobId} scene ${index}: adopted ${created.provider} job ${created.id}, created by an attempt that died before recording it`,
                 );
+              createdJobs.push(created);
               await update(sceneProviderJobCreated(index, created, attempt));
             },
             used: (usage) => {
@@ -179,6 +182,10 @@ export class SceneStep implements StepHandler {
         // The frame goes last: its presence with a matching hash is what marks the pair complete.
         await this.store.putFile(keys.clip(index), clip.path, 'video/mp4', { [CONTENT_HASH]: contentHash });
         await this.store.putFile(keys.lastFrame(index), lastFrame, 'image/png', { [CONTENT_HASH]: contentHash });
+        // ours is stored: the provider's copies (of every attempt, this run's or resumed) can go
+        const row = job.scenes[index];
+        const used = [row?.providerJob, row?.retryProviderJob, ...createdJobs].filter((r) => !!r);
+        await Promise.all(used.map((r) => this.generators.release(r!)));
         made = { slot: clip.slot, continuity: clip.continuity, colourMatch: clip.colourMatch };
       });
 

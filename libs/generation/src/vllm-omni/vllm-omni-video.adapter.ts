@@ -157,8 +157,8 @@ export class VllmOmniVideoGenerator implements VideoGenerator {
       { ...tuning.retry, signal: options.signal },
     );
     await rm(rawPath, { force: true });
-    // Done with it: free the server's disk. Failing to is harmless (the server expires jobs itself).
-    await this.cancel(ref).catch(() => undefined);
+    // The server's copy stays until the caller has stored ours (Generators.release): a worker that
+    // dies before then resumes this job instead of paying for another.
     options.onProgress?.(1);
     return {
       path: outPath,

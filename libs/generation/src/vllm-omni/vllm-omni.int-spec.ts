@@ -140,8 +140,11 @@ describe(`${createGenerators.name} on vLLM-Omni`, () => {
     });
     expect(progress[progress.length - 1]).toBe(1);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
-    // the server's copy is deleted once ours is safe
-    expect(server.requestsTo('DELETE', /^\/v1\/videos\//)).toHaveLength(1);
+    // the server's copy stays until ours is stored, then the caller releases it
+    expect(server.requestsTo('DELETE', /^\/v1\/videos\//)).toHaveLength(0);
+    await generators.release(refs[0].ref);
+    expect(server.jobs.get(refs[0].ref.id)!.deletedAt).not.toBeNull();
+    await generators.release(refs[0].ref); // a job already gone is released
   });
 
   it('sends the seed frame as input_reference', async () => {
