@@ -151,6 +151,8 @@ describe('revisions of a finished job, end to end', () => {
     expect(await psnr(before, after, 'crop=w=iw:h=ih*0.6:x=0:y=0')).toBeGreaterThanOrEqual(40);
     // ...and inside it, during scene 2, the text changed
     expect(await psnr(before, after, 'trim=start=3.2:end=5.8,crop=w=iw:h=ih*0.3:x=0:y=ih*0.7')).toBeLessThan(40);
+    // only the GOPs around that text were encoded again: after them, the first cut's own frames
+    expect(await psnr(before, after, 'trim=start=8,setpts=PTS-STARTPTS')).toBe(Infinity);
   });
 
   it('makes exactly the changed anchored scene again when its prompt changes, and refuses a second revision meanwhile', async () => {

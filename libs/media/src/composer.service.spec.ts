@@ -138,6 +138,8 @@ describe(Composer.name, () => {
       compliance: null,
       captions: 'WEBVTT\n',
       loudness: { measuredLufs: -Infinity, measuredTruePeakDb: -Infinity },
+      scripts: [null],
+      encoded: 'all',
     });
   });
 

@@ -30,6 +30,7 @@ import {
   canStreamCopy,
 } from './final-cut/final-cut.builder';
 import { buildFinalCutAss, logoHeightPx, watermarkTextSpans } from './final-cut/final-cut-subtitles.builder';
+import { buildPatchJoinList, changedTextWindow, type CutWindow, patchWindow } from './final-cut/cut-patch.builder';
 import { type FinalCutTimeline, planFinalCutTimeline } from './final-cut/final-cut-timeline.builder';
 import {
   type FinalCutRequest,
@@ -107,6 +108,8 @@ export class Composer {
       timeline.compliance !== null ||
       Boolean(timeline.statement) ||
       Boolean(watermarkText || req.watermark?.logoPath);
+    let scripts: Array<string | null> = req.outputs.map(() => null);
+    let encoded: FinalCutResult['encoded'] = 'all';
     if (canStreamCopy({ clips: req.clips, master: req.master, outputs: req.outputs, overlays })) {
       const list = buildConcatList(req.clips.map((c) => c.path));
       const concatListPath = await writeTextFile(req.workDir, 'final-cut.clips.ffconcat', list);
@@ -119,34 +122,64 @@ export class Composer {
       });
       await this.runner.run(cmd, pass2);
     } else {
-      const outputs = await Promise.all(
-        req.outputs.map(async (out, k) => {
-          const ass = this.typeFor(req, timeline, k, watermarkText);
-          const assPath = ass ? await writeTextFile(req.workDir, `final-cut-${k}.ass`, ass) : null;
-          return { spec: out.spec, path: out.path, reframe: out.reframe, assPath };
-        }),
-      );
-      const logoPath = req.watermark?.logoPath;
-      const cmd = buildFinalCutCommand({
-        clips: req.clips,
-        totalSec: req.totalSec,
-        master: req.master,
-        outputs,
-        logo:
-          req.watermark && logoPath
-            ? {
-                path: logoPath,
-                position: req.watermark.position,
-                opacity: req.watermark.opacity,
-                heightPx: logoHeightPx,
-              }
-            : null,
-        audio,
-        metadata: req.metadata,
-        preset: req.preset,
-        fontsDir: DEFAULT_FONTS_DIR,
-      });
-      await this.runner.run(cmd, pass2);
+      scripts = req.outputs.map((_, k) => this.typeFor(req, timeline, k, watermarkText));
+      const window = this.reusable(req, scripts);
+      if (window !== 'same') {
+        const outputs = await Promise.all(
+          req.outputs.map(async (out, k) => {
+            const ass = scripts[k];
+            const assPath = ass ? await writeTextFile(req.workDir, `final-cut-${k}.ass`, ass) : null;
+            const path = window ? join(req.workDir, `final-cut-patch-${k}.mp4`) : out.path;
+            return { spec: out.spec, path, reframe: out.reframe, assPath };
+          }),
+        );
+        const logoPath = req.watermark?.logoPath;
+        const cmd = buildFinalCutCommand({
+          clips: req.clips,
+          totalSec: req.totalSec,
+          master: req.master,
+          outputs,
+          logo:
+            req.watermark && logoPath
+              ? {
+                  path: logoPath,
+                  position: req.watermark.position,
+                  opacity: req.watermark.opacity,
+                  heightPx: logoHeightPx,
+                }
+              : null,
+          audio,
+          metadata: req.metadata,
+          preset: req.preset,
+          fontsDir: DEFAULT_FONTS_DIR,
+          ...(window ? { window } : {}),
+        });
+        await this.runner.run(cmd, window ? { ...pass2, durationSec: window.endSec - window.startSec } : pass2);
+      }
+      if (window) {
+        // the earlier cut's packets around the new stretch (or all of them), with this cut's audio and tags
+        await Promise.all(
+          req.outputs.map(async (out, k) => {
+            const previous = req.previous!.outputs[k].videoPath;
+            const list =
+              window === 'same'
+                ? buildConcatList([previous])
+                : buildPatchJoinList(previous, join(req.workDir, `final-cut-patch-${k}.mp4`), window, req.totalSec);
+            const concatListPath = await writeTextFile(req.workDir, `final-cut-join-${k}.ffconcat`, list);
+            await this.runner.run(
+              buildStreamCopyCommand({
+                concatListPath,
+                totalSec: req.totalSec,
+                outPath: out.path,
+                audio,
+                metadata: req.metadata,
+              }),
+              { signal: opts.signal },
+            );
+          }),
+        );
+        encoded = window === 'same' ? 'none' : window;
+      }
     }
 
     const plan = timeline.compliance?.plans[0];
@@ -163,7 +196,28 @@ export class Composer {
         : {}),
       captions: buildWebVtt(timeline.captions),
       loudness: soundtrack?.loudness ?? SILENT,
+      scripts,
+      encoded,
     };
+  }
+
+  /**
+   * What of the earlier cut of the same picture (`req.previous`) can be kept: 'same' when every
+   * output draws the same text; the GOPs to re-encode around what changed; null: encode it all.
+   */
+  private reusable(req: FinalCutRequest, scripts: Array<string | null>): CutWindow | 'same' | null {
+    const previous = req.previous?.outputs;
+    if (!previous || previous.length !== scripts.length) return null;
+    let changed: CutWindow | null = null;
+    for (const [k, script] of scripts.entries()) {
+      const window = changedTextWindow(previous[k].ass, script);
+      if (window === null) return null;
+      if (window === 'same') continue;
+      changed = changed
+        ? { startSec: Math.min(changed.startSec, window.startSec), endSec: Math.max(changed.endSec, window.endSec) }
+        : window;
+    }
+    return changed ? patchWindow(changed, req.totalSec) : 'same';
   }
 
   /** The soundtrack of a request that brought only its ingredients; null when there is nothing to hear. */

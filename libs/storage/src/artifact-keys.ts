@@ -77,6 +77,14 @@ export class ArtifactKeys {
       throw new RangeError(`unsafe aspect ratio for a storage key: ${aspectRatio}`);
     return `${this.own}/final/output_${aspectRatio.replace(':', 'x')}.mp4`;
   }
+  /** What the final cut drew (its picture's key and each output's ASS script), for a revision to reuse. */
+  get cutManifest() {
+    return `${this.own}/final/cut-manifest.json`;
+  }
+  /** The cut manifest stored beside a revision's master video (`final/output.mp4`). */
+  static cutManifestBeside(finalVideoKey: string): string {
+    return `${finalVideoKey.slice(0, finalVideoKey.lastIndexOf('/'))}/cut-manifest.json`;
+  }
   get poster() {
     return `${this.own}/final/poster.jpg`;
   }

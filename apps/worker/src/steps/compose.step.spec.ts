@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -81,11 +81,15 @@ async function setup(brief: Brief, storyboard: Storyboard) {
         : {}),
       captions: CAPTIONS,
       loudness: { measuredLufs: -14, measuredTruePeakDb: -1 },
+      scripts: request.outputs.map(() => null),
+      encoded: 'all' as const,
     };
   });
   const ffmpeg = mock<FfmpegRunner>();
   ffmpeg.probe.mockImplementation(async (path) => probed(path));
   store.head.mockResolvedValue({ 'measured-lufs': '-20.5', 'measured-true-peak-db': '-3' });
+  // a download leaves a file, as the real store does: the cut's picture key hashes the clips
+  store.downloadTo.mockImplementation(async (key, path) => writeFile(path, key));
   const measurer = mock<StatementMeasurer>();
   const step = new ComposeStep(config, steps, jobs, store, storyboards, composer, ffmpeg, measurer);
   const ref: JobRef = { tenantId: row.tenantId, jobId: row.id };
@@ -219,6 +223,35 @@ describe(ComposeStep.name, () => {
       ['1:1', 1080, 1080],
     ]);
     expect(request.metadata).toMatchObject({ ai_generated: 'true', reelsmith_job_id: bullJob.data.jobId });
+  });
+
+  it('stores what each cut drew, and hands a revision the earlier cut when only its text can differ', async () => {
+    const { step, bullJob, store, requests, prefix, rows, row } = await given({ aspectRatios: ['16:9', '1:1'] });
+    await step.handle(bullJob);
+    const [manifestKey, manifest] = store.putJson.mock.calls.find(([key]) => key.endsWith('cut-manifest.json'))!;
+    expect(manifestKey).toBe(`${prefix}/final/cut-manifest.json`);
+    expect(manifest).toEqual({ pictureKey: expect.stringMatching(/^[0-9a-f]{64}$/), scripts: [null, null] });
+    expect(requests[0].previous).toBeNull();
+
+    // revision 1 recomposes while the row still shows revision 0's outputs
+    const again = async () => {
+      rows.get(row.id)!.status = 'composing';
+      await step.handle(mock<BullJob<JobRef>>({ ...bullJob, data: { ...bullJob.data, revision: 1 } }));
+      return requests.at(-1)!;
+    };
+    store.getJson.mockImplementation(async (key) => (key.endsWith('/final/cut-manifest.json') ? manifest : null));
+    const revised = await again();
+    expect(revised.previous?.outputs).toEqual([
+      { videoPath: expect.stringMatching(/previous_0\.mp4$/), ass: null },
+      { videoPath: expect.stringMatching(/previous_1\.mp4$/), ass: null },
+    ]);
+    expect(store.downloadTo).toHaveBeenCalledWith(`${prefix}/final/output.mp4`, revised.previous!.outputs[0].videoPath);
+    expect(store.putJson).toHaveBeenCalledWith(`${prefix}/revisions/r1/final/cut-manifest.json`, manifest);
+
+    expect((await again()).previous).not.toBeNull();
+    // a clip made again is another picture: nothing of the earlier cut is reused
+    store.downloadTo.mockImplementation(async (key, path) => writeFile(path, `${key} made again`));
+    expect((await again()).previous).toBeNull();
   });
 
   it('measures a major statement on the stems stored beside the soundtrack and its spoken lines', async () => {

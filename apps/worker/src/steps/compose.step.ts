@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job as BullJob } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
@@ -24,6 +24,7 @@ import {
 import { JobRepository } from '@app/persistence';
 import {
   Composer,
+  CUT_GOP_SEC,
   FfmpegRunner,
   type FinalCutRequest,
   type FinalCutResult,
@@ -33,6 +34,7 @@ import {
 } from '@app/media';
 import { type JobRef, revisionOf } from '@app/pipeline';
 import { ArtifactKeys, ArtifactStore } from '@app/storage';
+import { hashFile, hashOf } from './content-hash';
 import { StepRunner } from './step-runner.service';
 import { downloadSoundtrack } from './soundtrack.step';
 import { progressWriter } from './progress-throttle';
@@ -41,6 +43,34 @@ import { withWorkDir } from './work-dir';
 import { type StepHandler } from '../queues/step-handler';
 
 const PREVIEW_WIDTH = 320;
+
+/** Stored beside each cut's outputs: what a later cut of the same picture needs to reuse it. */
+interface CutManifest {
+  pictureKey: string;
+  scripts: Array<string | null>;
+}
+
+/**
+ * Everything of a final cut but its text: the clips' bytes, how they join, the formats, the logo
+ * and the encoder's settings. Two cuts with the same key differ only in what their scripts draw.
+ */
+async function pictureKeyOf(request: FinalCutRequest): Promise<string> {
+  return hashOf({
+    clips: await Promise.all(request.clips.map(async (c) => ({ ...c, path: await hashFile(c.path) }))),
+    totalSec: request.totalSec,
+    master: request.master,
+    outputs: request.outputs.map((o) => ({ aspectRatio: o.aspectRatio, spec: o.spec, reframe: o.reframe })),
+    logo: request.watermark?.logoPath
+      ? {
+          png: await hashFile(request.watermark.logoPath),
+          position: request.watermark.position,
+          opacity: request.watermark.opacity,
+        }
+      : null,
+    preset: request.preset,
+    gopSec: CUT_GOP_SEC,
+  });
+}
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
@@ -51,6 +81,8 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
  */
 @Injectable()
 export class ComposeStep implements StepHandler {
+  private readonly logger = new Logger(ComposeStep.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly steps: StepRunner,
@@ -72,16 +104,28 @@ export class ComposeStep implements StepHandler {
       let compliance: ComplianceReport | null = null;
       const outputs = await withWorkDir(this.config, `${ref.jobId}-compose`, async (dir) => {
         const request = await this.finalCutRequest(job, storyboard, keys, dir);
+        const picture = await pictureKeyOf(request);
+        request.previous = revisionOf(ref) ? await this.previousCut(job, request, picture, dir) : null;
         const onProgress = progressWriter(
           (percent) => this.jobs.update(ref.tenantId, ref.jobId, composingProgressed(percent / 100)),
           5,
         );
         const result = await this.composer.finalCut(request, { signal, onProgress });
+        if (result.encoded !== 'all')
+          this.logger.log(
+            `${ref.jobId} revision ${revisionOf(ref)}: ${
+              result.encoded === 'none'
+                ? 'no text changed, the earlier cut copied'
+                : `re-encoded ${result.encoded.startSec}-${result.encoded.endSec} s of ${request.totalSec} s, the rest of the earlier cut copied`
+            }`,
+          );
+        const manifest: CutManifest = { pictureKey: picture, scripts: result.scripts };
         // the outputs' stills and uploads beside the statement's measuring: two cores, both busy
         const [published, report] = await Promise.all([
           this.publish(storyboard, keys, request, result.captions, dir),
           // Major statement (issue 17): measured on what was made, reported per job.
           this.complianceReport(job, storyboard, request, result),
+          this.store.putJson(keys.cutManifest, manifest),
         ]);
         compliance = report;
         if (compliance) published.push(...(await this.publishReport(compliance, job.id, keys, dir)));
@@ -89,6 +133,32 @@ export class ComposeStep implements StepHandler {
       });
       await this.jobs.update(ref.tenantId, ref.jobId, completed(outputs, undefined, compliance));
     });
+  }
+
+  /**
+   * The cut the job shows now (the revision before this one), when its picture is this cut's: its
+   * videos, downloaded, and the scripts drawn on them. Null when anything but the text differs.
+   */
+  private async previousCut(
+    job: Job,
+    request: FinalCutRequest,
+    picture: string,
+    dir: string,
+  ): Promise<FinalCutRequest['previous']> {
+    const videos = request.outputs.map((o) =>
+      job.outputs.find((v) => v.type === 'video' && v.aspectRatio === o.aspectRatio),
+    );
+    if (!videos[0] || videos.some((v) => !v)) return null;
+    const manifest = await this.store.getJson<CutManifest>(ArtifactKeys.cutManifestBeside(videos[0].key));
+    if (manifest?.pictureKey !== picture || manifest.scripts.length !== request.outputs.length) return null;
+    const outputs = await Promise.all(
+      videos.map(async (video, k) => {
+        const videoPath = join(dir, `previous_${k}.mp4`);
+        await this.store.downloadTo(video!.key, videoPath);
+        return { videoPath, ass: manifest.scripts[k] };
+      }),
+    );
+    return { outputs };
   }
 
   private async finalCutRequest(

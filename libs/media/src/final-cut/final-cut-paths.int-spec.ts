@@ -134,6 +134,8 @@ describe(`${Composer.name} final cut paths`, () => {
       compliance: null,
       captions: 'WEBVTT\n',
       loudness: { measuredLufs: -Infinity, measuredTruePeakDb: -Infinity },
+      scripts: [null],
+      encoded: 'all',
     });
   });
 

@@ -34,6 +34,11 @@ export interface FinalCutCommandRequest {
   metadata: Record<string, string>;
   preset: 'veryfast' | 'medium';
   fontsDir: string;
+  /**
+   * Encode only this stretch of every output (whole GOPs of an earlier cut), video alone, to be
+   * joined between that cut's own packets (buildPatchJoinList); absent: the whole ad.
+   */
+  window?: { startSec: number; endSec: number };
 }
 
 const SILENCE = 'anullsrc=channel_layout=stereo:sample_rate=48000';
@@ -57,6 +62,36 @@ export function metadataOptions(metadata: Record<string, string>): string[] {
   });
 }
 
+/**
+ * Every final cut has an IDR frame every CUT_GOP_SEC seconds and no B-frames, so a later cut that
+ * differs only in a stretch of text can re-encode just the GOPs around that stretch and copy the
+ * rest of this one's packets (a B-frame's decode time before its display time would let the concat
+ * demuxer's out point leak the next GOP's first frame).
+ */
+export const CUT_GOP_SEC = 2;
+
+/** The H.264 settings of a final cut and of any stretch re-encoded into it: the same, so they join. */
+function videoEncodeOptions(fps: number, preset: string): string[] {
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-crf',
+    '20',
+    '-bf',
+    '0',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${CUT_GOP_SEC})`,
+    '-forced-idr',
+    '1',
+    '-pix_fmt',
+    'yuv420p',
+    '-r',
+    String(fps),
+  ];
+}
+
 function encodeOptions(
   fps: number,
   preset: string,
@@ -65,16 +100,7 @@ function encodeOptions(
   audioOptions: readonly string[],
 ): string[] {
   return [
-    '-c:v',
-    'libx264',
-    '-preset',
-    preset,
-    '-crf',
-    '20',
-    '-pix_fmt',
-    'yuv420p',
-    '-r',
-    String(fps),
+    ...videoEncodeOptions(fps, preset),
     ...audioOptions,
     // use_metadata_tags keeps keys MP4 has no atom for (ai_generated, job_id, ...).
     '-movflags',
@@ -154,17 +180,31 @@ export function buildFinalCutCommand(req: FinalCutCommandRequest): FfmpegCommand
       );
       current = `[v${k}]`;
     }
+    const { window } = req;
     return {
       path: out.path,
-      options: [
-        '-map',
-        current,
-        '-map',
-        audio.map,
-        ...encodeOptions(fps, req.preset, req.totalSec, req.metadata, audio.options),
-      ],
+      options: window
+        ? [
+            '-map',
+            current,
+            // output seeking: the frames before the window are joined and drawn, but not encoded
+            '-ss',
+            formatSeconds(window.startSec),
+            '-to',
+            formatSeconds(window.endSec),
+            '-an',
+            ...videoEncodeOptions(fps, req.preset),
+          ]
+        : [
+            '-map',
+            current,
+            '-map',
+            audio.map,
+            ...encodeOptions(fps, req.preset, req.totalSec, req.metadata, audio.options),
+          ],
     };
   });
+  if (req.window) inputs.pop(); // the audio input: a stretch is video alone
   return { inputs, filterComplex: chains.join(';'), outputs };
 }
 

@@ -7,6 +7,7 @@ import { COMPLIANCE_WORDS_PER_SEC } from './compliance-plan.builder';
 import { Composer } from '../composer.service';
 import { type FinalCutRequest, type FinalCutResult } from './final-cut.types';
 import { FfmpegRunner } from '../ffmpeg/ffmpeg.runner';
+import { escapeFilterValue } from '../ffmpeg/filter-syntax.util';
 import { normalisedClipOptions } from '../clip/clip-encode';
 import { parseWebVtt, webpChunks } from '@app/testing';
 
@@ -152,6 +153,57 @@ describe(`${Composer.name} final cut`, () => {
       expect(Number.isFinite(result.loudness.measuredLufs)).toBe(true);
     },
   );
+
+  /** Each frame's PSNR (dB, average of Y, U and V) between two videos of the same size and length. */
+  const framePsnrs = async (a: string, b: string, name: string): Promise<number[]> => {
+    const stats = out(`${name}.psnr.log`);
+    await runner.run({
+      inputs: [
+        { path: a, options: [] },
+        { path: b, options: [] },
+      ],
+      filterComplex: `[0:v][1:v]psnr=stats_file=${escapeFilterValue(stats)}[p]`,
+      outputs: [{ path: '-', options: ['-map', '[p]', '-f', 'null'] }],
+    });
+    return (await readFile(stats, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => Number(/psnr_avg:(\S+)/.exec(line)![1].replace('inf', 'Infinity')));
+  };
+
+  it('re-encodes only the GOPs around changed text, copying the rest of the earlier cut (issue 13)', async () => {
+    const renamed = (prefix: string) =>
+      request().outputs.map((o) => ({ ...o, path: out(`${prefix}_${o.aspectRatio.replace(':', 'x')}.mp4`) }));
+    const text = { ...request().text };
+    text.scenes = [{ startSec: 0, endSec: 2, text: 'Now in a bigger pack' }, ...text.scenes.slice(1)];
+    const previous = { outputs: request().outputs.map((o, k) => ({ videoPath: o.path, ass: result.scripts[k] })) };
+
+    const full = await composer.finalCut(request({ text, outputs: renamed('full') }));
+    const patched = await composer.finalCut(request({ text, outputs: renamed('patched'), previous }));
+    expect(full.encoded).toBe('all');
+    expect(patched.encoded).toEqual({ startSec: 0, endSec: 2 });
+    expect(patched.scripts).toEqual(full.scripts);
+
+    for (const [k, output] of renamed('patched').entries()) {
+      const probe = await runner.probe(output.path);
+      expect(probe.video).toMatchObject({ codec: 'h264', fps: 24, frames: totalSec * 24 });
+      expect(probe.audio?.codec).toBe('aac');
+      // the same picture as encoding it all again, every frame
+      const againstFull = await framePsnrs(output.path, renamed('full')[k].path, `full-${k}`);
+      expect(againstFull).toHaveLength(totalSec * 24);
+      expect(Math.min(...againstFull)).toBeGreaterThanOrEqual(40);
+      // after the window, the earlier cut's own packets; inside it, the new text
+      const againstEarlier = await framePsnrs(output.path, request().outputs[k].path, `earlier-${k}`);
+      expect(againstEarlier.slice(48).every((db) => db === Infinity)).toBe(true);
+      expect(Math.min(...againstEarlier.slice(0, 48))).toBeLessThan(40);
+    }
+
+    // nothing changed: the earlier cut's video is copied whole, with this cut's audio and tags
+    const same = await composer.finalCut(request({ outputs: renamed('same'), previous }));
+    expect(same.encoded).toBe('none');
+    const copied = await framePsnrs(renamed('same')[0].path, request().outputs[0].path, 'same-0');
+    expect(copied.every((db) => db === Infinity)).toBe(true);
+  });
 
   it('levels the same ad to -23 LUFS for broadcast', async () => {
     const path = out('broadcast.mp4');

@@ -68,6 +68,12 @@ export interface FinalCutRequest {
   metadata: Record<string, string>;
   preset: 'veryfast' | 'medium';
   workDir: string;
+  /**
+   * The same picture cut before (the same clips, joins, formats, logo and preset), one entry per
+   * output: its video and the ASS script drawn on it. A cut whose text differs only in a stretch
+   * re-encodes the GOPs around that stretch and copies the rest of the earlier cut's packets.
+   */
+  previous?: { outputs: Array<{ videoPath: string; ass: string | null }> } | null;
 }
 
 /** What a soundtrack is made of: music, voiceover lines, and the loudness it is levelled to. */
@@ -122,6 +128,13 @@ export interface FinalCutResult {
   captions: string;
   /** What the soundtrack measured before normalisation; -Infinity when the ad is silent. */
   loudness: SoundtrackLoudness;
+  /** The ASS script drawn on each output (null: no text), for a later cut to compare with. */
+  scripts: Array<string | null>;
+  /**
+   * What was made anew: 'all' (the whole ad, from the clips); the stretch of an earlier cut that was
+   * re-encoded, the rest of it copied; or 'none' when the earlier cut's video was copied whole.
+   */
+  encoded: 'all' | 'none' | { startSec: number; endSec: number };
 }
 
 /** WAVs of the bed's parts over the whole ad (major statement measurement). */
