@@ -1,5 +1,5 @@
 import { formatSeconds } from '../ffmpeg/filter-syntax.util';
-import { CUT_GOP_SEC } from './final-cut.builder';
+import { concatFileLine, CUT_GOP_SEC } from './final-cut.builder';
 
 /** A stretch of the ad, in seconds. */
 export interface CutWindow {
@@ -71,13 +71,9 @@ export function buildPatchJoinList(
   window: CutWindow,
   totalSec: number,
 ): string {
-  const file = (p: string) => {
-    if (/[\n\r]/.test(p)) throw new RangeError(`a path cannot contain a newline: ${JSON.stringify(p)}`);
-    return `file '${p.replace(/'/g, `'\\''`)}'`;
-  };
   const lines = ['ffconcat version 1.0'];
-  if (window.startSec > 0) lines.push(file(previousPath), `outpoint ${formatSeconds(window.startSec)}`);
-  lines.push(file(patchPath));
-  if (window.endSec < totalSec) lines.push(file(previousPath), `inpoint ${formatSeconds(window.endSec)}`);
+  if (window.startSec > 0) lines.push(concatFileLine(previousPath), `outpoint ${formatSeconds(window.startSec)}`);
+  lines.push(concatFileLine(patchPath));
+  if (window.endSec < totalSec) lines.push(concatFileLine(previousPath), `inpoint ${formatSeconds(window.endSec)}`);
   return [...lines, ''].join('\n');
 }

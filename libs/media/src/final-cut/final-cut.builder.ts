@@ -225,13 +225,15 @@ export function canStreamCopy(req: {
   );
 }
 
-/** An ffconcat list of `paths`: single-quoted, a quote written as `'\''`; newlines cannot be listed. */
+/** An ffconcat `file` line: the path single-quoted, a quote written as `'\''`; a newline cannot be listed. */
+export function concatFileLine(path: string): string {
+  if (/[\n\r]/.test(path)) throw new RangeError(`a clip path cannot contain a newline: ${JSON.stringify(path)}`);
+  return `file '${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An ffconcat list of `paths`, one after another. */
 export function buildConcatList(paths: readonly string[]): string {
-  const lines = paths.map((p) => {
-    if (/[\n\r]/.test(p)) throw new RangeError(`a clip path cannot contain a newline: ${JSON.stringify(p)}`);
-    return `file '${p.replace(/'/g, `'\\''`)}'`;
-  });
-  return ['ffconcat version 1.0', ...lines, ''].join('\n');
+  return ['ffconcat version 1.0', ...paths.map(concatFileLine), ''].join('\n');
 }
 
 /**
