@@ -43,6 +43,7 @@ import { withWorkDir } from './work-dir';
 import { type StepHandler } from '../queues/step-handler';
 
 const PREVIEW_WIDTH = 320;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Stored beside each cut's outputs: what a later cut of the same picture needs to reuse it. */
 interface CutManifest {
@@ -71,7 +72,6 @@ async function pictureKeyOf(request: FinalCutRequest): Promise<string> {
     gopSec: CUT_GOP_SEC,
   });
 }
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * The final cut in one ffmpeg pass that encodes video only: clips and transitions, type laid out
