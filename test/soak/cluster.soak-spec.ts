@@ -13,9 +13,9 @@ describe('multi-process soak on a Redis Cluster', () => {
   let report: SoakReport;
 
   beforeAll(async () => {
-    report = await runSoak({ jobs: 30, tenants: 3, killEverySec: 20, deadlineSec: 420 });
+    report = await runSoak({ jobs: 30, tenants: 3, killEverySec: 20, deadlineSec: 480 });
     console.log(`soak: ${JSON.stringify(report)}`);
-  }, 540_000);
+  }, 600_000);
 
   it('loses no job, duplicates none, and every watcher on both API processes sees its terminal event', () => {
     expect(report.submitted).toBe(30);
